@@ -1,0 +1,69 @@
+"""The only place where text changes. Everything downstream indexes the text made here.
+
+Steps, each recorded in an offset map back to the input: Unicode NFC (PDF and OCR text
+often arrive decomposed), line endings to "\\n", no-break and exotic spaces to " ",
+zero-width characters and soft hyphens dropped, markdown emphasis ("**", "***") and heading
+marks ("### ") dropped. Runs of spaces are kept: they separate the columns of a
+flattened two-column layout.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+                            "\u2008\u2009\u200a\u202f\u205f\u3000\t"), " ")
+_DROPPED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+# Markdown marks that converters (docx -> md) leave around bold/italic runs and headings.
+_MARKUP = re.compile(r"\*{2,3}|(?m:^[ \t]*#{1,6}[ \t]+)|\\(?=[.\-*_#()\[\]])")
+
+
+@dataclass(frozen=True, slots=True)
+class Normalized:
+    """Normalized text and, for each of its characters, the offset in the input."""
+
+    text: str
+    offsets: tuple[int, ...]  # len(text) + 1 entries; the last is len(input)
+
+    def to_input(self, start: int, end: int) -> tuple[int, int]:
+        return self.offsets[start], self.offsets[end]
+
+
+def _clusters(raw: str):
+    """Yield (input offset, base character plus its combining marks)."""
+    start = 0
+    for i in range(1, len(raw) + 1):
+        if i == len(raw) or not unicodedata.combining(raw[i]):
+            yield start, raw[start:i]
+            start = i
+
+
+def normalize(raw: str) -> Normalized:
+    """Normalize ``raw``; see the module docstring for what changes.
+
+    >>> normalize("Hà Noi\\u0323\\r\\n").text
+    'Hà Nội\\n'
+    """
+    masked = set()
+    for m in _MARKUP.finditer(raw):
+        masked.update(range(m.start(), m.end()))
+    out: list[str] = []
+    offsets: list[int] = []
+    i = 0
+    for start, cluster in _clusters(raw):
+        if start in masked or cluster[0] in _DROPPED:
+            continue
+        if cluster == "\r":
+            if raw[start + 1:start + 2] == "\n":
+                continue
+            cluster = "\n"
+        elif cluster in ("\f", "\v", "\u2028", "\u2029", "\x85"):
+            cluster = "\n"
+        composed = unicodedata.normalize("NFC", cluster.translate(_SPACES))
+        out.append(composed)
+        offsets.extend([start] * len(composed))
+        i += 1
+    offsets.append(len(raw))
+    return Normalized("".join(out), tuple(offsets))
