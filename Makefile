@@ -1,0 +1,44 @@
+# congvan — two commands for a new user on Debian/Ubuntu:
+#   make run    install what is missing, then extract data/raw/ into data/processed/
+#   make test   install what is missing, then run the whole test suite
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# System packages: Tesseract with its Vietnamese model (OCR), fonts to render test pages,
+# antiword for legacy .doc files, python3-venv for the virtual environment.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-dejavu-core antiword python3-venv
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install system-deps clean-processed bench
+
+run: install
+	$(BIN)/congvan extract data/raw --out data/processed
+
+test: install
+	@$(BIN)/python -m pytest -q; rc=$$?; \
+	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: that is a failure" >&2; exit 1; fi; \
+	exit $$rc
+
+install: system-deps $(VENV)/.installed
+
+system-deps:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing system packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $@
+
+bench: install
+	$(BIN)/python benchmarks/bench_text.py
+
+clean-processed:
+	rm -rf data/processed/*

@@ -1,0 +1,90 @@
+"""People to contact, with their titles, phones and e-mails.
+
+Letters close the body with a contact line: "Chi tiết xin liên hệ: Ông Nguyễn Văn An,
+chuyên viên Phòng Kế hoạch, điện thoại: 0912 345 678", "... xin gọi số 024.3825.1234
+(đ/c Trần Thị Bình)". A contact is a person named in a sentence that gives a phone or an
+e-mail or says "liên hệ"; each phone and e-mail goes to the nearest person named before it
+in the sentence, or, with none before, the first named after it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from functools import lru_cache
+
+from pipeline.extract.base import Candidate
+from pipeline.extract.signer import is_person_name
+from pipeline.layout import Layout
+from pipeline.resources import load_lines
+
+CUE = re.compile(r"liên\s+hệ|liên\s+lạc|đầu\s+mối|điện\s+thoại|email|e-mail|\bĐT\b|\bSĐT\b",
+                 re.IGNORECASE)
+NAME = r"[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){1,4}"
+TITLE_END = re.compile(r"(?:[;(]|\b(?:điện\s+thoại|Điện\s+thoại|ĐT|Đt|SĐT|Tel|Fax|[Ee]-?mail|"
+                       r"di\s+động|số\s+điện\s+thoại)\b|\)|$|\.\s)")
+
+
+@lru_cache(maxsize=1)
+def _honorific_pattern() -> re.Pattern:
+    words = sorted(load_lines("layout/honorifics.txt"), key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:%s)\.?\s+(?P<name>%s)" % (
+        "|".join(map(re.escape, words)), NAME))
+
+
+def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """Paragraph-sized stretches: a contact sentence rarely spans a blank line."""
+    for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text[start:end]):
+        yield start + m.start(), start + m.end()
+
+
+def _names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    out = []
+    for m in _honorific_pattern().finditer(text, start, end):
+        words = m.group("name").split()
+        # Trim capitalised words after the name ("Trương Hữu Khải Chuyên viên" is rare,
+        # but "Bùi Xuân Hiệp) ..." stops by itself): keep the longest person-name prefix.
+        for n in range(len(words), 1, -1):
+            name = " ".join(words[:n])
+            if is_person_name(name):
+                s = m.start("name")
+                out.append((s, s + len(name), name))
+                break
+    return out
+
+
+def _title_after(text: str, end: int, stop: int) -> str | None:
+    rest = text[end:stop]
+    m = re.match(r"[\s,\-–:]*", rest)
+    body = rest[m.end():]
+    t = TITLE_END.search(body)
+    title = body[: t.start()] if t else body
+    title = title.strip(" ,.-–:").strip()
+    if not title or not title[0].isalpha() or len(title) > 200:
+        return None
+    return " ".join(title.split())
+
+
+def find_contacts(layout: Layout,
+                  phones: Callable[[str, int, int], Iterator[Candidate]],
+                  emails: Callable[[str, int, int], Iterator[Candidate]]) -> Iterator[Candidate]:
+    text = layout.text
+    body_start, body_end = layout.body
+    for s, e in _sentences(text, body_start, body_end):
+        if not CUE.search(text, s, e):
+            continue
+        names = _names(text, s, e)
+        if not names:
+            continue
+        details = [(c.start, "phones", c.value) for c in phones(text, s, e) if c.value] + \
+                  [(c.start, "emails", c.value) for c in emails(text, s, e) if c.value]
+        people = [{"name": n, "title": _title_after(text, ne, e), "phones": [], "emails": [],
+                   "_span": (ns, ne)} for ns, ne, n in names]
+        for pos, kind, value in sorted(details):
+            before = [p for p in people if p["_span"][0] < pos]
+            owner = before[-1] if before else people[0]
+            if value not in owner[kind]:
+                owner[kind].append(value)
+        for p in people:
+            ns, ne = p.pop("_span")
+            yield Candidate("contact", ns, ne, p, 1.0, "contact.honorific")

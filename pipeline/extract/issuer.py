@@ -1,0 +1,127 @@
+"""The issuing body (cơ quan ban hành) and the body above it (cơ quan chủ quản).
+
+NĐ 30/2020/NĐ-CP, Điều 8 khoản 2 and Phụ lục I: the header's left column names the
+cơ quan chủ quản on its first line(s) and the issuer below it, in capitals. A copy without
+its header still says who writes it: the issuer's abbreviation begins the symbol
+("SKHCN-TĐC" for Sở Khoa học và Công nghệ) and the issuer speaks in the body ("Sở Khoa
+học và Công nghệ đề nghị ..."). Both are used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+
+from pipeline.extract.base import Candidate
+from pipeline.layout import Layout, Piece
+from pipeline.resources import load_lines, load_tsv
+
+CONNECTORS = {"và", "các", "tại", "thuộc"}
+
+
+@lru_cache(maxsize=1)
+def _heads() -> tuple[str, ...]:
+    return tuple(sorted(load_lines("layout/agency_heads.txt"), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _agency_pattern() -> re.Pattern:
+    """'Sở Khoa học và Công nghệ', 'Ban Quản lý Khu kinh tế Hải Phòng', 'UBND tỉnh X'."""
+    sectors = sorted(load_lines("layout/sectors.txt"), key=len, reverse=True)
+    heads = "|".join(map(re.escape, _heads()))
+    sector = "|".join(map(re.escape, sectors))
+    # A name goes on while words are capitalised (a lower-case syllable may finish a
+    # capitalised word: "Quản lý", "Khu kinh tế"); a known sector is taken whole.
+    word = r"(?:[A-ZĐÀ-Ỹ][^\W\d_]*|[A-ZĐ]{2,}[\w&-]*)"
+    lower = r"[a-zđà-ỹ][^\W\d_]*"
+    tail = r"(?:\s+(?:%s\s+){0,3}%s)" % (lower, word)
+    return re.compile(r"""
+        (?<![^\W\d_])
+        (?P<head>%s)
+        (?P<rest>\s+(?:%s)|%s{1,8})?
+        """ % (heads, sector, tail), re.VERBOSE)
+
+
+def _initials(name: str) -> str:
+    """'Sở Khoa học và Công nghệ' -> 'SKHCN' (the letters a symbol is made of)."""
+    out = []
+    for w in name.replace("-", " ").split():
+        if w.lower() in CONNECTORS:
+            continue
+        out.append(w if w.isupper() and len(w) > 1 else w[0].upper())
+    return "".join(out).replace("Đ", "Đ")
+
+
+def _from_header(pieces: list[Piece]) -> tuple[str | None, str | None, Piece | None]:
+    lines = [p for p in pieces if p.text.strip(" -_*")]
+    if not lines:
+        return None, None, None
+    heads = tuple(h.upper() for h in _heads())
+    issuer_i = 0
+    for i, p in enumerate(lines):
+        if i and p.text.upper().startswith(heads):
+            issuer_i = i
+    name = " ".join(" ".join(p.text.split()) for p in lines[issuer_i:])
+    parent = " ".join(" ".join(p.text.split()) for p in lines[:issuer_i]) or None
+    return name, parent, lines[issuer_i]
+
+
+def _issuer_code(symbol: str | None) -> str:
+    """The issuer's abbreviation in a symbol (NĐ 30/2020, Phụ lục III): "SKHCN" of a công
+    văn's "SKHCN-TĐC", but "SNV" of "GM-SNV" and "UBND" of "2024/QĐ-UBND", where the type
+    abbreviation comes first."""
+    parts = [p for p in re.split(r"[-/]", symbol or "") if p and not p.isdigit()]
+    types = {row[2].upper() for row in load_tsv("layout/doc_types.tsv") if len(row) > 2 and row[2]}
+    if len(parts) > 1 and parts[0].upper() in types:
+        parts = parts[1:]
+    return parts[0].upper() if parts else ""
+
+
+def agency_mentions(text: str, start: int = 0, end: int | None = None) -> Iterator[re.Match]:
+    yield from _agency_pattern().finditer(text, start, len(text) if end is None else end)
+
+
+def find_issuer(layout: Layout, symbol: str | None = None) -> Iterator[Candidate]:
+    name, parent, piece = _from_header(layout.header)
+    if name:
+        yield Candidate("issuer", piece.start, piece.end, {"name": name, "parent": parent},
+                        1.0, "issuer.header")
+        return
+    # No header: the body mention whose initials open the symbol, most frequent form.
+    code = _issuer_code(symbol)
+    if not code:
+        return
+    body_start, body_end = layout.body
+    forms: Counter[str] = Counter()
+    first: dict[str, re.Match] = {}
+    for m in agency_mentions(layout.text, body_start, body_end):
+        form = " ".join(m.group(0).split())
+        initials = _initials(form)
+        # "SKHCN" and "KHCN" both stand for Sở Khoa học và Công nghệ.
+        if len(initials) >= 2 and (initials.startswith(code) or initials[1:].startswith(code)):
+            forms[form] += 1
+            first.setdefault(form, m)
+    if not forms:
+        return
+    # Mentions differ by a place qualifier ("Sở X Hà Nội", "Sở X thành phố Hà Nội"):
+    # keep the words all mentions share.
+    shared = _shared_prefix(list(forms))
+    best = shared if shared and _initials(shared).startswith(code[:2]) \
+        else forms.most_common(1)[0][0]
+    m = first[next(f for f in forms if f.startswith(best))]
+    yield Candidate("issuer", m.start(), m.start() + len(best), {"name": best, "parent": None},
+                    0.7, "issuer.symbol_initials")
+
+
+def _shared_prefix(forms: list[str]) -> str:
+    words = [f.split() for f in forms]
+    out = []
+    for group in zip(*words):
+        if len(set(group)) != 1:
+            break
+        out.append(group[0])
+    while out and out[-1].lower() in CONNECTORS:
+        out.pop()
+    return " ".join(out)

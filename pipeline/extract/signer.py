@@ -1,0 +1,90 @@
+"""The signature block: who signs, in what position, on whose behalf.
+
+NĐ 30/2020/NĐ-CP, Điều 8 khoản 7 and Phụ lục I: the authority line ("TM. ỦY BAN NHÂN
+DÂN", "KT. GIÁM ĐỐC", "TL. BỘ TRƯỞNG", "TUQ. CHỦ TỊCH", "Q. GIÁM ĐỐC"; two levels are
+possible: "TL. CHỦ TỊCH" over "KT. CHÁNH VĂN PHÒNG"), then the signer's position in
+capitals, the signature and seal, and the full name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from pipeline.extract.base import Candidate
+from pipeline.layout import Layout, Piece, _prefix_pattern, is_upper_line
+from pipeline.resources import load_lines
+
+# Lines inside the block that are neither position nor name.
+NOISE = re.compile(r"^\(?\s*(?:đã\s+ký|ký|ky|chữ\s+ký|đóng\s+dấu|\[?\s*daky)\b.*$|^\(.*\)$",
+                   re.IGNORECASE)
+NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*$")
+
+
+@lru_cache(maxsize=1)
+def _surnames() -> frozenset[str]:
+    return frozenset(s.casefold() for s in load_lines("layout/surnames.txt"))
+
+
+@lru_cache(maxsize=1)
+def _title_starts() -> tuple[str, ...]:
+    return tuple(sorted(load_lines("layout/titles.txt"), key=len, reverse=True))
+
+
+def is_person_name(text: str) -> bool:
+    """'Phạm Việt Hùng' or 'PHẠM VIỆT HÙNG': 2-5 words, a known family name first."""
+    words = text.split()
+    if not 2 <= len(words) <= 5 or not all(NAME_WORD.match(w) for w in words):
+        return False
+    if words[0].casefold() not in _surnames():
+        return False
+    return all(w[0].isupper() for w in words)
+
+
+def _starts_with_title(text: str) -> bool:
+    up = text.upper()
+    return any(up == t or up.startswith(t + " ") for t in _title_starts())
+
+
+def find_signer(layout: Layout) -> Iterator[Candidate]:
+    pieces = [p for p in layout.signature if p.text and not NOISE.match(p.text)]
+    if not pieces:
+        return
+    name_i = None
+    for i in range(len(pieces) - 1, -1, -1):
+        text = pieces[i].text.strip(" .*")
+        if is_person_name(text) and not _starts_with_title(text):
+            name_i = i
+            break
+    block_end = name_i if name_i is not None else len(pieces)
+    upper: list[Piece] = []
+    for p in pieces[:block_end]:
+        if is_upper_line(p.text):
+            upper.append(p)
+        elif upper:
+            upper = []  # a non-capital line breaks the block; keep the last run
+    name = pieces[name_i].text.strip(" .*") if name_i is not None else None
+    if not upper and name is None:
+        return
+    prefix = _prefix_pattern()
+    # The position starts at the last line that opens with a title and is not itself
+    # an authority line; the lines above it are the authority (joined by a space).
+    pos_i = None
+    for i in range(len(upper) - 1, -1, -1):
+        if not prefix.match(upper[i].text) and _starts_with_title(upper[i].text):
+            pos_i = i
+            break
+    if pos_i is None:
+        first_prefixed = [i for i, p in enumerate(upper) if prefix.match(p.text)]
+        pos_i = len(upper) if first_prefixed else 0
+    on_behalf = " ".join(" ".join(p.text.split()) for p in upper[:pos_i]) or None
+    position = " ".join(" ".join(p.text.split()) for p in upper[pos_i:]) or None
+    if on_behalf and not prefix.match(on_behalf):
+        # Capitals above the position without TM./KT./TL.: part of the position.
+        position = " ".join(filter(None, [on_behalf, position]))
+        on_behalf = None
+    spans = upper + ([pieces[name_i]] if name_i is not None else [])
+    yield Candidate("signer", spans[0].start, spans[-1].end,
+                    {"name": name, "position": position, "on_behalf": on_behalf},
+                    1.0 if name else 0.6, "signer.block")

@@ -1,0 +1,436 @@
+"""Bytes of a Vietnamese text file -> Unicode (NFC), whatever encoding the archive used.
+
+Archives of official letters hold text in the encodings of three decades:
+
+* UTF-8 (with or without BOM) and UTF-16 (with a BOM, or recognised by its NUL bytes);
+* Windows-1258, which spells tones with combining marks (NFC afterwards);
+* TCVN3 ("ABC", fonts .VnTime/.VnTimeH): one byte per letter, lower case only for toned
+  letters (capital fonts draw those bytes as capitals; we decode them as lower case);
+* VNI (fonts VNI-Times): a base letter followed by a diacritic byte, "Vieät" = "Việt";
+* VIQR, plain ASCII with marks after the vowel: "Vie^.t Nam";
+* and TCVN3/VNI/Windows-1258 bytes that some tool read as Windows-1252 (or Latin-1) and
+  saved again as UTF-8 -- the usual mojibake, "Céng hoµ x· héi chñ nghÜa ViÖt Nam".
+
+The single-byte encodings cannot be told apart by their bytes, so detection is by result:
+decode under every candidate and keep the one that reads most like Vietnamese, i.e. has
+most words that are valid Vietnamese syllables with diacritics and fewest non-ASCII
+words that are not (see :func:`_score`). Genuine Unicode text is only ever "repaired" when
+a repair strictly beats it, and VIQR is only converted when unambiguous.
+
+The TCVN3 and VNI tables are data, ``pipeline/resources/encodings/{tcvn3,vni}.tsv``,
+read once on first use. Packaging note: pyproject must ship ``pipeline/resources/**``
+as package data (``[tool.setuptools.package-data] pipeline = ["resources/**/*"]``).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from importlib import resources
+
+__all__ = ["Decoded", "decode_text"]
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    """Decoded text (NFC), the encoding it was found in, and (code, message) warnings."""
+
+    text: str
+    encoding: str  # utf-8 | utf-8-sig | utf-16 | windows-1258 | tcvn3 | vni | viqr
+    warnings: tuple[tuple[str, str], ...] = ()
+
+
+_LABELS = {"windows-1258": "Windows-1258", "tcvn3": "TCVN3 (ABC)", "vni": "VNI",
+           "viqr": "VIQR"}
+# Scoring a prefix is enough to tell encodings apart and keeps large files cheap.
+_SAMPLE = 64 * 1024
+
+
+def decode_text(data: bytes) -> Decoded:
+    """Decode ``data`` (a whole text file) to NFC Unicode, detecting the encoding.
+
+    >>> decode_text("Việt Nam".encode()).encoding
+    'utf-8'
+    >>> decode_text(b"Vie\\xe4t Nam").text
+    'Việt Nam'
+    """
+    container = _decode_unicode_container(data)
+    if container is None:
+        return _decode_legacy_bytes(data)
+    text, encoding, warnings = container
+    return _check_unicode_text(text, encoding, warnings)
+
+
+# --------------------------------------------------------------------------------------
+# Unicode containers: BOMs, BOM-less UTF-16, strict UTF-8.
+
+_BOMS = ((b"\xef\xbb\xbf", "utf-8", "utf-8-sig", None),
+         (b"\xff\xfe", "utf-16-le", "utf-16", "LE"),
+         (b"\xfe\xff", "utf-16-be", "utf-16", "BE"))
+
+
+def _decode_unicode_container(data: bytes) -> tuple[str, str, list] | None:
+    """(text, encoding, warnings) if ``data`` is Unicode, else None (legacy bytes)."""
+    for bom, codec, name, order in _BOMS:
+        if data.startswith(bom):
+            text = data[len(bom):].decode(codec, errors="replace")
+            warnings = [] if order is None else [
+                ("encoding.legacy", f"decoded from UTF-16 {order} (byte-order mark)")]
+            return text, name, warnings + _lossy(text)
+    order = _utf16_byte_order(data)
+    if order is not None:
+        text = data.decode(f"utf-16-{order.lower()}", errors="replace")
+        warning = ("encoding.legacy", f"decoded from UTF-16 {order} (no byte-order mark; "
+                   "recognised by its NUL bytes)")
+        return text, "utf-16", [warning] + _lossy(text)
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError:
+        return None
+
+
+def _utf16_byte_order(data: bytes) -> str | None:
+    """'LE' or 'BE' when NUL bytes fall on one parity only, as in mostly-Latin UTF-16."""
+    sample = data[:4096]
+    sample = sample[:len(sample) - len(sample) % 2]
+    half = len(sample) // 2
+    if half < 2:
+        return None
+    nul_even, nul_odd = sample[0::2].count(0), sample[1::2].count(0)
+    # Vietnamese keeps many ASCII letters and spaces, whose high byte is 0.
+    if nul_odd >= 0.3 * half and nul_even <= 0.02 * half:
+        return "LE"
+    if nul_even >= 0.3 * half and nul_odd <= 0.02 * half:
+        return "BE"
+    return None
+
+
+def _lossy(text: str) -> list[tuple[str, str]]:
+    if "\ufffd" in text:
+        return [("encoding.lossy", "bytes that could not be decoded were replaced")]
+    return []
+
+
+def _legacy_warning(encoding: str, note: str = "") -> tuple[str, str]:
+    return "encoding.legacy", f"converted from {_LABELS[encoding]} to Unicode{note}"
+
+
+# --------------------------------------------------------------------------------------
+# Unicode text: keep it, unless it is mojibake of a legacy encoding or VIQR.
+
+def _check_unicode_text(text: str, encoding: str, warnings: list) -> Decoded:
+    if text.isascii():
+        viqr = _convert_viqr_if_unambiguous(text)
+        if viqr is not None:
+            return Decoded(viqr, "viqr", (*warnings, _legacy_warning("viqr")))
+        return Decoded(text, encoding, tuple(warnings))
+    repaired = _repair_mojibake(text)
+    if repaired is not None:
+        fixed, legacy = repaired
+        note = (" (its bytes had been read as Windows-1252 and saved as "
+                f"{'UTF-16' if encoding == 'utf-16' else 'UTF-8'})")
+        return Decoded(fixed, legacy, (*warnings, _legacy_warning(legacy, note)))
+    return Decoded(unicodedata.normalize("NFC", text), encoding, tuple(warnings))
+
+
+def _repair_mojibake(text: str) -> tuple[str, str] | None:
+    """(repaired text, legacy encoding) if ``text`` reads better as legacy bytes."""
+    view = _byte_view_of_text(text)
+    if view is None:  # has characters no single-byte decode produces: genuine Unicode
+        return None
+    sample = view[:_SAMPLE]
+    original = _score(unicodedata.normalize("NFC", text[:_SAMPLE]))
+    scores = {name: _score(_DECODERS[name](sample))
+              for name in ("tcvn3", "vni", "windows-1258")}
+    name = max(scores, key=lambda n: (scores[n].value, -scores[n].bad))
+    best = scores[name]
+    # Strictly better than the text as it is, with less garbage: text that already reads
+    # as Vietnamese (``bad`` == 0) is never "converted".
+    if best.value <= original.value or best.bad >= original.bad or best.good == 0:
+        return None
+    return _DECODERS[name](view), name
+
+
+# Windows-1252 characters of bytes 0x80-0x9F; Latin-1 covers 0xA0-0xFF and, for tools
+# that decoded as Latin-1, the C1 controls 0x80-0x9F themselves.
+_CP1252_HIGH = {ch: b for b in range(0x80, 0xA0)
+                if (ch := bytes([b]).decode("cp1252", errors="ignore"))}
+_NOT_FROM_BYTES = re.compile("[^\x00-\xff" + "".join(_CP1252_HIGH) + "]")
+_TO_BYTE_VIEW = {ord(ch): chr(b) for ch, b in _CP1252_HIGH.items()}
+
+
+def _byte_view_of_text(text: str) -> str | None:
+    """The bytes a Windows-1252/Latin-1 decode turned into ``text``, one char per byte
+    (i.e. ``bytes.decode('latin-1')``), or None if ``text`` cannot have come from that."""
+    if _NOT_FROM_BYTES.search(text):
+        return None
+    return text.translate(_TO_BYTE_VIEW)
+
+
+# --------------------------------------------------------------------------------------
+# Legacy bytes: decode under each candidate, keep the best-scoring result.
+
+def _decode_legacy_bytes(data: bytes) -> Decoded:
+    view = data.decode("latin-1")  # one char per byte; the decoders work on this
+    sample_view = view[:_SAMPLE]
+    # Order breaks ties: Windows-1258 first (it is also right for plain Western text).
+    candidates = {name: _score(_DECODERS[name](sample_view))
+                  for name in ("windows-1258", "tcvn3", "vni")}
+    # UTF-8 with a few broken bytes is better kept as UTF-8 than read as a code page.
+    candidates["utf-8"] = _score(data[:_SAMPLE].decode("utf-8", errors="replace"))
+    name = max(candidates, key=lambda n: (candidates[n].value, -candidates[n].bad))
+    if name == "utf-8":
+        text = unicodedata.normalize("NFC", data.decode("utf-8", errors="replace"))
+        return Decoded(text, "utf-8", tuple(_lossy(text)))
+    text = _DECODERS[name](view)
+    note = "" if candidates[name].good else " (no Vietnamese recognised; a best guess)"
+    return Decoded(text, name, (_legacy_warning(name, note), *_lossy(text)))
+
+
+@cache
+def _load_table(name: str) -> dict[str, str]:
+    """Legacy byte sequence (as a Latin-1 string) -> Unicode character, from the TSV."""
+    path = resources.files("pipeline").joinpath("resources", "encodings", f"{name}.tsv")
+    table: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        hex_bytes, char = line.split("\t")
+        table[bytes.fromhex(hex_bytes).decode("latin-1")] = char
+    return table
+
+
+def _single_byte_fallback(codec: str) -> dict[int, str]:
+    """Byte view char -> what ``codec`` says, for bytes a legacy table does not list.
+
+    Bytes undefined in the codec keep their Latin-1 meaning, so nothing is lost.
+    """
+    table = {}
+    for b in range(0x80, 0x100):
+        try:
+            table[b] = bytes([b]).decode(codec)
+        except UnicodeDecodeError:
+            table[b] = chr(b)
+    return table
+
+
+@cache
+def _tcvn3_translation() -> dict[int, str]:
+    table = _single_byte_fallback("cp1252")  # .VnTime fonts keep 0x80-0x9F as in cp1252
+    table.update({ord(k): v for k, v in _load_table("tcvn3").items()})
+    return table
+
+
+@cache
+def _cp1258_translation() -> dict[int, str]:
+    return _single_byte_fallback("cp1258")
+
+
+@cache
+def _vni_pattern() -> tuple[re.Pattern, dict[str, str]]:
+    """One regex for VNI: every two-byte sequence, then single bytes, in one pass.
+
+    One pass matters: a two-byte result such as "oø" -> "ò" (0xF2) must not then be
+    read again as the single byte 0xF2 (ị).
+    """
+    table = dict(_load_table("vni"))
+    table.update({chr(b): ch for b, ch in _single_byte_fallback("cp1252").items()
+                  if b < 0xA0})
+    by_base: dict[str, list[str]] = {}
+    for key in table:
+        if len(key) == 2:
+            by_base.setdefault(key[0], []).append(key[1])
+    pairs = "|".join(re.escape(base) + "[" + re.escape("".join(marks)) + "]"
+                     for base, marks in by_base.items())
+    singles = "".join(re.escape(k) for k in table if len(k) == 1)
+    return re.compile(f"{pairs}|[{singles}]"), table
+
+
+def _decode_tcvn3(view: str) -> str:
+    return unicodedata.normalize("NFC", view.translate(_tcvn3_translation()))
+
+
+def _decode_vni(view: str) -> str:
+    pattern, table = _vni_pattern()
+    return unicodedata.normalize("NFC", pattern.sub(lambda m: table[m.group()], view))
+
+
+def _decode_cp1258(view: str) -> str:
+    # cp1258 spells most tones as combining marks; NFC makes them precomposed.
+    return unicodedata.normalize("NFC", view.translate(_cp1258_translation()))
+
+
+_DECODERS = {"tcvn3": _decode_tcvn3, "vni": _decode_vni, "windows-1258": _decode_cp1258}
+
+
+# --------------------------------------------------------------------------------------
+# Scoring: how Vietnamese does a decoded text look?
+
+@dataclass(frozen=True, slots=True)
+class _Score:
+    good: int  # words that are Vietnamese syllables and carry a Vietnamese diacritic
+    bad: int   # non-ASCII words that are not Vietnamese syllables, and stray symbols
+
+    @property
+    def value(self) -> int:
+        return self.good - self.bad
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+# Symbols that show up when legacy letters are decoded wrongly ("x·", "Tæng"), plus
+# C1 controls and replacement characters; rare in genuine Vietnamese letters.
+_STRAY = re.compile("[\x80-\x9f\xa1-\xaf\xb1-\xbf\xd7\xf7\ufffd]")
+
+
+def _score(text: str) -> _Score:
+    good = bad = 0
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue  # identical under every candidate: no evidence either way
+        if _is_vietnamese_syllable(word.lower()):
+            good += 1
+        else:
+            bad += 1
+    return _Score(good, bad + len(_STRAY.findall(text)))
+
+
+_TONES = {"\u0301": "acute", "\u0300": "grave", "\u0309": "hook", "\u0303": "tilde",
+          "\u0323": "dot"}
+_ONSETS = "ngh ng nh ch gh gi kh ph qu th tr b c d đ g h k l m n p r s t v x".split()
+_NUCLEI = ("a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi oo ôi ơi "
+           "ua uâ uê ui uô uơ uy ưa ưi ươ ưu yê iêu oai oao oay oeo uây uôi uya uyê uyu "
+           "ươi ươu yêu").split()
+_CODAS = "ch ng nh c m n p t".split()
+
+
+def _alternation(items: list[str]) -> str:
+    return "|".join(sorted(items, key=len, reverse=True))
+
+
+# onset? + vowel nucleus + coda?, on a lower-case syllable with its tone mark removed
+_SYLLABLE = re.compile(f"(?:{_alternation(_ONSETS)})?(?P<nucleus>{_alternation(_NUCLEI)})"
+                       f"(?P<coda>{_alternation(_CODAS)})?")
+_SHAPED_VOWELS = "ăâêôơư"
+
+
+@lru_cache(maxsize=65536)
+def _is_vietnamese_syllable(word: str) -> bool:
+    """Is lower-case NFC ``word`` a possible Vietnamese syllable?
+
+    Checks the letters (onset, nucleus, coda), that there is at most one tone mark, that
+    it sits on a vowel that can carry it, and that a stop coda has a fitting tone.
+    """
+    tone_at = [i for i, c in enumerate(word)
+               if any(m in _TONES for m in unicodedata.normalize("NFD", c))]
+    if len(tone_at) > 1:
+        return False
+    bare = unicodedata.normalize("NFC", "".join(
+        c for c in unicodedata.normalize("NFD", word) if c not in _TONES))
+    match = _SYLLABLE.fullmatch(bare)
+    if match is None or len(bare) != len(word):
+        return False
+    nucleus, coda = match["nucleus"], match["coda"]
+    if not tone_at:
+        # Syllables closed by a stop (c, ch, p, t) always carry the acute or dot tone.
+        return coda not in ("c", "ch", "p", "t")
+    tone = next(_TONES[m] for m in unicodedata.normalize("NFD", word[tone_at[0]])
+                if m in _TONES)
+    if coda in ("c", "ch", "p", "t") and tone not in ("acute", "dot"):
+        return False
+    return tone_at[0] - match.start("nucleus") in _tone_positions(nucleus, bool(coda))
+
+
+def _tone_positions(nucleus: str, closed: bool) -> set[int]:
+    """Where in ``nucleus`` the tone mark may sit; old ("hoà") and new ("hòa") styles."""
+    shaped = [i for i, c in enumerate(nucleus) if c in _SHAPED_VOWELS]
+    if shaped:  # "trường", "việt", "giữa": on the (last) vowel with a diacritic
+        return {shaped[-1]}
+    if len(nucleus) == 1 or closed:  # "toán", "huỳnh": on the last vowel
+        return {len(nucleus) - 1}
+    if nucleus in ("oa", "oe", "uy"):  # "hòa"/"hoà", "thủy"/"thuỷ"
+        return {0, 1}
+    if len(nucleus) == 3:  # "ngoài", "khuỷu"
+        return {1}
+    return {0}  # "tại", "màu", "của", "kìa"
+
+
+# --------------------------------------------------------------------------------------
+# VIQR (RFC 1456): ASCII marks after the vowel. "Vie^.t Nam", "Co^ng va(n", "ddu+o+`ng".
+
+_VIQR_SHAPES = {"(": "\u0306", "^": "\u0302", "+": "\u031b"}
+_VIQR_TONES = {"'": "\u0301", "`": "\u0300", "?": "\u0309", "~": "\u0303", ".": "\u0323"}
+_VIQR_SHAPE_OK = {"a": "(^", "e": "^", "o": "^+", "u": "+"}
+_VIQR_MARKS = "".join(_VIQR_SHAPES) + "".join(_VIQR_TONES)
+_VIQR_TOKEN = re.compile(r"[A-Za-z][A-Za-z" + re.escape(_VIQR_MARKS) + "]*")
+_VIQR_UNIT = re.compile(r"(?P<dd>^[dD][dD])|(?P<vowel>[aeiouyAEIOUY])(?P<shape>[(^+]?)"
+                        r"(?P<tone>['`?~.]?)|(?P<letter>[A-Za-z])|(?P<stray>.)")
+_VIQR_ESCAPE = re.compile(r"\\([" + re.escape(_VIQR_MARKS) + "])")
+
+
+@dataclass(frozen=True, slots=True)
+class _ViqrWord:
+    text: str
+    marked: bool = False  # converted into a valid syllable with a diacritic
+    strong: bool = False  # used a mark that ordinary ASCII text hardly ever has
+    failed: bool = False  # had marks inside the word but is no syllable
+
+
+def _convert_viqr_if_unambiguous(text: str) -> str | None:
+    """Text converted from VIQR, or None unless VIQR is clearly what ``text`` is.
+
+    Trailing "?", "." and "'" are everyday punctuation, so they only count once the
+    text has shown marks that English does not use -- a circumflex, breve or horn, "dd",
+    or a mark inside a word -- and syllables with marks are a large share of the words.
+    """
+    words = [_convert_viqr_word(m.group()) for m in _VIQR_TOKEN.finditer(text)]
+    if not words:
+        return None
+    marked = sum(w.marked for w in words)
+    strong = sum(w.strong for w in words)
+    failed = sum(w.failed for w in words)
+    if strong == 0 or marked < 0.3 * len(words) or failed * 4 > marked:
+        return None
+    converted = _VIQR_TOKEN.sub(lambda m: _convert_viqr_word(m.group()).text, text)
+    return unicodedata.normalize("NFC", _VIQR_ESCAPE.sub(r"\1", converted))
+
+
+@lru_cache(maxsize=65536)
+def _convert_viqr_word(token: str) -> _ViqrWord:
+    # A mark char at the end may be punctuation ("Nam.", "No^.i."): try the whole token
+    # first, then without trailing mark chars, and keep the first valid syllable.
+    for end in range(len(token), 0, -1):
+        head, tail = token[:end], token[end:]
+        if any(c.isalpha() for c in tail):
+            break
+        applied = _apply_viqr_marks(head)
+        if applied is None:
+            continue
+        word, strong = applied
+        if word == head:  # no marks in head
+            return _ViqrWord(token)
+        if _is_vietnamese_syllable(word.lower()):
+            return _ViqrWord(word + tail, marked=True, strong=strong)
+    inner_marks = any(c in _VIQR_MARKS for c in token.rstrip(_VIQR_MARKS))
+    return _ViqrWord(token, failed=inner_marks)
+
+
+def _apply_viqr_marks(head: str) -> tuple[str, bool] | None:
+    """(head with VIQR marks applied, used a strong mark) or None if a mark is misplaced."""
+    out, strong = [], False
+    for m in _VIQR_UNIT.finditer(head):
+        if m["dd"]:
+            out.append("Đ" if m["dd"][0] == "D" else "đ")
+            strong = True
+        elif m["vowel"]:
+            vowel, shape, tone = m["vowel"], m["shape"], m["tone"]
+            if shape and shape not in _VIQR_SHAPE_OK.get(vowel.lower(), ""):
+                return None
+            out.append(vowel + _VIQR_SHAPES.get(shape, "") + _VIQR_TONES.get(tone, ""))
+            strong |= bool(shape) or bool(tone and m.end() < len(head))
+        elif m["letter"]:
+            out.append(m["letter"])
+        else:
+            return None  # a mark after a consonant: not VIQR
+    return unicodedata.normalize("NFC", "".join(out)), strong
