@@ -25,10 +25,14 @@ class Normalized:
     """Normalized text and, for each of its characters, the offset in the input."""
 
     text: str
-    offsets: tuple[int, ...]  # len(text) + 1 entries; the last is len(input)
+    offsets: tuple[int, ...]  # where each character starts in the input; + len(input)
+    ends: tuple[int, ...] = ()  # where each character's input ends
 
     def to_input(self, start: int, end: int) -> tuple[int, int]:
-        return self.offsets[start], self.offsets[end]
+        """The input span of ``text[start:end]``."""
+        if end <= start:
+            return self.offsets[start], self.offsets[start]
+        return self.offsets[start], self.ends[end - 1]
 
 
 def _clusters(raw: str):
@@ -51,19 +55,22 @@ def normalize(raw: str) -> Normalized:
         masked.update(range(m.start(), m.end()))
     out: list[str] = []
     offsets: list[int] = []
-    i = 0
+    ends: list[int] = []
     for start, cluster in _clusters(raw):
         if start in masked or cluster[0] in _DROPPED:
             continue
+        end = start + len(cluster)
         if cluster == "\r":
             if raw[start + 1:start + 2] == "\n":
                 continue
             cluster = "\n"
+        elif cluster == "\n" and raw[start - 1:start] == "\r":
+            start -= 1
         elif cluster in ("\f", "\v", "\u2028", "\u2029", "\x85"):
             cluster = "\n"
         composed = unicodedata.normalize("NFC", cluster.translate(_SPACES))
         out.append(composed)
         offsets.extend([start] * len(composed))
-        i += 1
+        ends.extend([end] * len(composed))
     offsets.append(len(raw))
-    return Normalized("".join(out), tuple(offsets))
+    return Normalized("".join(out), tuple(offsets), tuple(ends))

@@ -18,7 +18,8 @@ from pipeline.extract.signer import is_person_name
 from pipeline.layout import Layout
 from pipeline.resources import load_lines
 
-CUE = re.compile(r"liên\s+hệ|liên\s+lạc|đầu\s+mối|điện\s+thoại|email|e-mail|\bĐT\b|\bSĐT\b",
+CUE = re.compile(r"liên\s+hệ|liên\s+lạc|đầu\s+mối|điện\s+thoại|email|e-mail|\bĐT\b|\bSĐT\b"
+                 r"|gọi\s+(?:số|theo|đến|cho)|\bFax\b|di\s+động",
                  re.IGNORECASE)
 NAME = r"[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){1,4}"
 TITLE_END = re.compile(r"(?:[;(]|\b(?:điện\s+thoại|Điện\s+thoại|ĐT|Đt|SĐT|Tel|Fax|[Ee]-?mail|"

@@ -37,13 +37,13 @@ def is_person_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 5 or not all(NAME_WORD.match(w) for w in words):
         return False
-    if words[0].casefold() not in _surnames():
+    if words[0].casefold() not in _surnames() or _starts_with_title(text):
         return False
     return all(w[0].isupper() for w in words)
 
 
 def _starts_with_title(text: str) -> bool:
-    up = text.upper()
+    up = re.sub(r"^Q\.\s*", "", text.upper())  # "Q. GIÁM ĐỐC": an acting director
     return any(up == t or up.startswith(t + " ") for t in _title_starts())
 
 

@@ -365,7 +365,9 @@ _VIQR_SHAPE_OK = {"a": "(^", "e": "^", "o": "^+", "u": "+"}
 _VIQR_MARKS = "".join(_VIQR_SHAPES) + "".join(_VIQR_TONES)
 _VIQR_TOKEN = re.compile(r"[A-Za-z][A-Za-z" + re.escape(_VIQR_MARKS) + "]*")
 _VIQR_UNIT = re.compile(r"(?P<dd>^[dD][dD])|(?P<vowel>[aeiouyAEIOUY])(?P<shape>[(^+]?)"
-                        r"(?P<tone>['`?~.]?)|(?P<letter>[A-Za-z])|(?P<stray>.)")
+                        r"(?P<tone>['`?~.]?)|(?P<letter>[A-Za-zđĐ])|(?P<stray>.)")
+# Tone marks that are also everyday punctuation after a word.
+_PUNCTUATION_MARKS = ".?'"
 _VIQR_ESCAPE = re.compile(r"\\([" + re.escape(_VIQR_MARKS) + "])")
 
 
@@ -384,7 +386,9 @@ def _convert_viqr_if_unambiguous(text: str) -> str | None:
     text has shown marks that English does not use -- a circumflex, breve or horn, "dd",
     or a mark inside a word -- and syllables with marks are a large share of the words.
     """
-    words = [_convert_viqr_word(m.group()) for m in _VIQR_TOKEN.finditer(text)]
+    # Acronyms ("UBND", "VP") say nothing about the encoding: leave them out.
+    words = [_convert_viqr_word(token) for token in _VIQR_TOKEN.findall(text)
+             if not (len(token) > 1 and token.isupper() and token.isalpha())]
     if not words:
         return None
     marked = sum(w.marked for w in words)
@@ -398,22 +402,42 @@ def _convert_viqr_if_unambiguous(text: str) -> str | None:
 
 @lru_cache(maxsize=65536)
 def _convert_viqr_word(token: str) -> _ViqrWord:
-    # A mark char at the end may be punctuation ("Nam.", "No^.i."): try the whole token
-    # first, then without trailing mark chars, and keep the first valid syllable.
+    if token.isupper() and "DD" in token and not any(c in _VIQR_MARKS for c in token):
+        return _ViqrWord(_viqr_acronym(token))
+    # A mark char at the end may be punctuation ("Nam.", "No^.i."): try the whole token,
+    # then without its trailing mark chars, and keep the first valid syllable.
     for end in range(len(token), 0, -1):
         head, tail = token[:end], token[end:]
-        if any(c.isalpha() for c in tail):
+        if any(c.isalpha() for c in tail) or not _has_viqr_marks(head):
             break
+        if end == 2 and head[0].isupper() and head[1] in ".?":
+            continue  # "Nguyễn Văn A.", "B. Nội dung": an initial, not "Ạ"
         applied = _apply_viqr_marks(head)
-        if applied is None:
-            continue
-        word, strong = applied
-        if word == head:  # no marks in head
-            return _ViqrWord(token)
-        if _is_vietnamese_syllable(word.lower()):
-            return _ViqrWord(word + tail, marked=True, strong=strong)
+        if applied is not None and _is_vietnamese_syllable(applied[0].lower()):
+            return _ViqrWord(applied[0] + tail, marked=True, strong=applied[1])
+    # Not a syllable: a loanword or name ("Le^nin", "Caribe^."). Convert it as written,
+    # keeping trailing marks that double as punctuation; it counts for nothing. When it
+    # has VIQR marks, "dd" inside it is đ too ("Mo^nddavia"); English words have no marks.
+    head = token.rstrip(_PUNCTUATION_MARKS)
+    if any(c in _VIQR_MARKS for c in head):
+        head_dd = head.replace("dd", "đ").replace("DD", "Đ").replace("Dd", "Đ")
+    else:
+        head_dd = head
+    applied = _apply_viqr_marks(head_dd) if head else None
+    if applied is not None:
+        return _ViqrWord(applied[0] + token[len(head):])
     inner_marks = any(c in _VIQR_MARKS for c in token.rstrip(_VIQR_MARKS))
     return _ViqrWord(token, failed=inner_marks)
+
+
+def _has_viqr_marks(head: str) -> bool:
+    return head[:2] in ("dd", "DD", "Dd") or any(c in _VIQR_MARKS for c in head)
+
+
+def _viqr_acronym(token: str) -> str:
+    """"QDD" -> "QĐ", "SGDDDT" -> "SGDĐT": acronyms spell Đ as DD; pair from the right,
+    since the Đ of a Vietnamese acronym is usually a later initial ("ĐT" of "GDĐT")."""
+    return token[::-1].replace("DD", "Đ")[::-1]
 
 
 def _apply_viqr_marks(head: str) -> tuple[str, bool] | None:

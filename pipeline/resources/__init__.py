@@ -26,3 +26,16 @@ def load_lines(name: str) -> tuple[str, ...]:
 def load_tsv(name: str) -> tuple[tuple[str, ...], ...]:
     """Rows of a tab-separated data file (comment lines skipped)."""
     return tuple(tuple(cell.strip() for cell in line.split("\t")) for line in _lines(name))
+
+
+def alternation(phrases) -> str:
+    """A regex alternation of ``phrases``, longest first, white space inside matching any run.
+
+    >>> alternation(["chậm nhất", "trước"])
+    '(?:chậm\\\\s+nhất|trước)'
+    """
+    import re
+
+    escaped = (r"\s+".join(map(re.escape, p.split())) for p in
+               sorted(set(phrases), key=lambda p: (-len(p), p)))
+    return "(?:" + "|".join(escaped) + ")"
