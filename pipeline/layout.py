@@ -61,6 +61,12 @@ class Layout:
 
 # --- patterns built from resources ----------------------------------------------------
 
+# Character classes of Vietnamese capitals and small letters ("[À-Ỹ]" also spans small
+# letters, so the classes are listed from the code points themselves).
+_LATIN = [chr(c) for c in range(0x41, 0x1EFA) if chr(c).isalpha()]
+UPPER = "[%s]" % "".join(c for c in _LATIN if c.isupper())
+LOWER = "[%s]" % "".join(c for c in _LATIN if c.islower())
+
 COLUMN_GAP = re.compile(r"\S(?: {3,}|\t+)(?=\S)")
 NUMBER_LINE = re.compile(r"""
     (?<![^\W\d_])                # not inside a word
@@ -68,11 +74,14 @@ NUMBER_LINE = re.compile(r"""
     \s*[:;.]?\s*
     (?=[\dOoIl]*\s*/|\s*/)       # a number (maybe blank) then "/"
     """, re.VERBOSE)
-KINH_GUI = re.compile(r"^\W*K[íiì]nh\s+g[ửưui]i\b\s*[:;.]?", re.IGNORECASE)
+KINH_GUI = re.compile(r"^\W*K[íiì]nh\s+g[ửưui]i\b\s*[:;.]?|^[^\n]*\sđiện\s*:\s*$", re.IGNORECASE)
+# Lines that open the body: the trích yếu has ended before them.
+BODY_OPENERS = re.compile(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Theo\s+"
+                          r"chỉ\s+đạo|Để\s|Nhằm\s|Ngày\s+\d|[IVX]+\.\s|1\.\s)")
 NOI_NHAN = re.compile(r"^\W*N[ơoóờ]i\s+nh[ậaâạ]n\s*[:;.]?", re.IGNORECASE)
 SUBJECT_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Vv|V\.v|Về\s+việc|Về)\b\s*[:.]?\s*")
 PLACE_DATE = re.compile(r"""
-    (?<![\w/-])(?P<place>(?:(?:TP|Tp)\.\s*)?[A-ZĐÀ-Ỹ][a-zđà-ỹ]*\.?(?:\s+[A-ZĐÀ-Ỹ][a-zđà-ỹ]*){0,5})
+    (?<![\w/-])(?P<place>(?:(?:TP|Tp)\.\s*)?[^\W\d_]+\.?(?:\s+[^\W\d_]+){0,5})
     \s*,\s*
     (?P<date>ng[àa]y\b[\s.…_\d]*th[áa]ng\b[\s.…_\d]*n[ăa]m\b\s*[\d.…_]*)
     """, re.VERBOSE | re.IGNORECASE)
@@ -157,11 +166,24 @@ def _find_number(lines: list[Piece], limit: int) -> tuple[int, Piece] | None:
     return None
 
 
+def place_words(place: str) -> int:
+    """Offset where the place name starts: its words are capitalised ("Hà Nội",
+    "TP. Hồ Chí Minh", "Thành phố Huế"), words before them belong to something else."""
+    words = list(re.finditer(r"\S+", place))
+    i = len(words)
+    while i > 0 and (words[i - 1].group()[0].isupper() or words[i - 1].group() in ("phố",)):
+        i -= 1
+    return words[i].start() if i < len(words) else len(place)
+
+
 def _find_place_date(lines: list[Piece], begin: int, limit: int) -> tuple[int, Piece] | None:
     for i in range(begin, min(limit, len(lines))):
         for m in PLACE_DATE.finditer(lines[i].text):
-            if re.search(r"\d{4}|n[ăa]m\s*$|n[ăa]m\s*[.…_]", m.group("date"), re.I):
-                return i, lines[i].cut(m.start(), m.end())
+            if not re.search(r"\d{4}|n[ăa]m\s*$|n[ăa]m\s*[.…_]", m.group("date"), re.I):
+                continue
+            cut = place_words(m.group("place"))
+            if cut < len(m.group("place")):
+                return i, lines[i].cut(m.start() + cut, m.end())
     return None
 
 
@@ -184,7 +206,8 @@ def _subject_lines(lines: list[Piece], i: int, stop: int, first: Piece) -> list[
             j += 1
             continue
         if (SEPARATOR.match(text) or KINH_GUI.match(text) or PLACE_DATE.search(text)
-                or NUMBER_LINE.match(text)):
+                or NUMBER_LINE.match(text) or BODY_OPENERS.match(text)
+                or (out and is_upper_line(text) and not is_upper_line(out[-1].text))):
             break
         piece = columns(lines[j])[0] if columns(lines[j]) else lines[j].strip()
         out.append(piece)
@@ -222,7 +245,8 @@ def zone(text: str) -> Layout:
     head_end = number[0] if number else None
     if number:
         layout.number = number[1]
-    place = _find_place_date(lines, 0, max(top, 1) + 1)
+    near = (number[0] + 10) if number else 15
+    place = _find_place_date(lines, 0, min(max(top, 1) + 1, near))
     if place:
         layout.place_date = place[1]
         if head_end is None or place[0] < head_end:

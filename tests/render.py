@@ -266,9 +266,13 @@ def layout(letter: Letter, size: float = 13.0) -> list[Page]:
         y += small
     y = top
     *titles, name = letter.signer
+    notes = [t for t in titles if t.startswith("(")]     # "(Đã ký)", "(Đã ký và đóng dấu)"
     for line in titles:
-        f.centred(line, RIGHT_COL, y, "B", 13.0)
-        y += lead
+        if line not in notes:
+            f.centred(line, RIGHT_COL, y, "B", 13.0)
+            y += lead
+    for k, line in enumerate(notes):
+        f.centred(line, RIGHT_COL, y + lead * (1 + k), "I", 13.0)
     f.centred(name, RIGHT_COL, y + lead * 3, "B", 13.0)
     return f.pages
 
@@ -313,9 +317,10 @@ def page_images(pages: list[Page]) -> list[Image.Image]:
 
 def degrade(images: list[Image.Image], seed: int = 0, flip: tuple[int, ...] = (-1,),
             angle: float | None = None, noise: float = 14.0, blur: float = 0.9,
-            quality: int = 45) -> list[Image.Image]:
+            quality: int = 45, border: bool = False) -> list[Image.Image]:
     """A scanner's damage: rotation of 1-3°, blur, Gaussian noise, JPEG artefacts; the pages
-    whose indexes are in ``flip`` (default: the last) are fed upside down."""
+    whose indexes are in ``flip`` (default: the last) are fed upside down. ``border``: the
+    dark margins of a photocopy (a band down one side, dark corners where the page turned)."""
     import numpy as np
 
     rng = random.Random(seed)
@@ -324,7 +329,10 @@ def degrade(images: list[Image.Image], seed: int = 0, flip: tuple[int, ...] = (-
     out = []
     for i, image in enumerate(images):
         a = angle if angle is not None else rng.choice((-1, 1)) * rng.uniform(1.0, 3.0)
-        page = image.rotate(a, resample=Image.Resampling.BICUBIC, fillcolor=255)
+        page = image.rotate(a, resample=Image.Resampling.BICUBIC,
+                            fillcolor=40 if border else 255)
+        if border:
+            ImageDraw.Draw(page).rectangle([0, 0, rng.randint(40, 90), page.height], fill=35)
         if i in flips:
             page = page.rotate(180)
         page = page.filter(ImageFilter.GaussianBlur(blur))
@@ -432,95 +440,167 @@ def save_docx(letter: Letter, path: Path) -> Path:
 
 # --- plain-text letters ----------------------------------------------------------------------
 
-_COLUMNS = re.compile(r"\s{3,}|\t+")
-_BULLET = re.compile(r"^\s*[-–•+]\s*")
+_COLUMNS = re.compile(r" {3,}|\t+")
+_BULLET = re.compile(r"^\s*(?:[-–•+]|\d{1,2}[.)]|[a-zđ]\))\s*")
 _NUMBER = re.compile(r"^\s*Số\s*:", re.IGNORECASE)
-_PLACE_DATE = re.compile(r"ngày\b.*\btháng\b.*\bnăm\b", re.IGNORECASE)
-_NATIONAL = re.compile(r"CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập\s*-", re.IGNORECASE)
+_PLACE_DATE = re.compile(r",\s*ngày\b.*\btháng\b.*\bnăm\b", re.IGNORECASE)
+_NATIONAL = re.compile(r"CỘNG\s+H(?:ÒA|OÀ)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM|"
+                       r"Độc\s+lập\s*-\s*Tự\s+do\s*-\s*Hạnh\s+phúc", re.IGNORECASE)
+_URGENCY = re.compile(r"^(?:HỎA TỐC|HOẢ TỐC|THƯỢNG KHẨN|KHẨN|MẬT|TỐI MẬT)$")
 _MARKUP = re.compile(r"\*{1,3}|^#+\s*|\\(?=[.\-])", re.MULTILINE)
+_SENTENCE_END = (".", ":", ";", "!", "?")
 
 
 def _clean(line: str) -> str:
-    return _MARKUP.sub("", unicodedata.normalize("NFC", line)).strip()
+    return _MARKUP.sub("", unicodedata.normalize("NFC", line)).rstrip()
+
+
+def _split_place_date(line: str) -> tuple[str, str]:
+    """"Số: 12/UBND-VP Hà Nội, ngày 4 tháng 4 năm 2023" -> number part, place-date part."""
+    m = _PLACE_DATE.search(line)
+    if not m:
+        return line.strip(), ""
+    words = line[:m.start()].split(" ")
+    i = len(words)
+    while i > 1 and (words[i - 1][:1].isupper() and any(c.islower() for c in words[i - 1])
+                     or words[i - 1] in ("TP.", "phố")):
+        i -= 1
+    return " ".join(words[:i]).strip(), line[len(" ".join(words[:i])):].strip()
+
+
+def _all_caps(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
+
+
+def _is_heading(line: str) -> bool:
+    return _all_caps(line) and len(line.split()) <= 5
 
 
 def parse_letter(text: str, stem: str) -> Letter | None:
-    """Split a plain-text letter into its parts; ``None`` when it has no full header
-    (issuer lines before the "Số:" line) or no signature block."""
+    """Split a plain-text letter (data/raw) into its parts; ``None`` when it has no full
+    header (issuer lines before the "Số:" line) or no "Nơi nhận"/signature block.
+
+    Columns flattened onto one line are split at runs of 3+ spaces, or where no such gap
+    is left, at the fixed wording of the Quốc hiệu, the Tiêu ngữ and the place-date."""
     lines = [_clean(x) for x in text.splitlines()]
     try:
         i_num = next(i for i, x in enumerate(lines) if _NUMBER.match(x))
-        i_nn = next(i for i, x in enumerate(lines) if x.lower().startswith("nơi nhận"))
+        i_nn = next(i for i, x in enumerate(lines) if x.strip().lower().startswith("nơi nhận"))
     except StopIteration:
         return None
-    issuer, place_date = [], ""
-    for raw in text.splitlines()[:i_num]:
-        for part in _COLUMNS.split(_clean(raw)):
-            if not part or set(part) <= set("-_ "):
+    issuer: list[str] = []
+    place_date = ""
+    for line in lines[:i_num]:
+        for part in _COLUMNS.split(_NATIONAL.sub("   ", line)):
+            part = part.strip()
+            if not part or set(part) <= set("-_=. ") or _URGENCY.match(part):
                 continue
             if _PLACE_DATE.search(part):
                 place_date = part
-            elif not _NATIONAL.search(part):
+            else:
                 issuer.append(part)
     if not issuer:
         return None
-    number_parts = [p for p in _COLUMNS.split(lines[i_num]) if p]
-    number = number_parts[0]
-    if len(number_parts) > 1 and _PLACE_DATE.search(number_parts[1]):
-        place_date = number_parts[1]
-    i = i_num + 1
-    subject: list[str] = []
+    number, rest = _split_place_date(_COLUMNS.split(lines[i_num].strip())[0])
+    if not rest and len(_COLUMNS.split(lines[i_num].strip())) > 1:
+        rest = _COLUMNS.split(lines[i_num].strip())[1]
+    place_date = rest or place_date
     doc_type = None
-    recipients: list[str] = []
-    body: list[str] = []
-    # Between the number and "Kính gửi"/the body: place-date, type name, trích yếu.
+    subject: list[str] = []
+    i = i_num + 1
+    # the place-date, the type name, the trích yếu: up to "Kính gửi" or the body
     while i < i_nn:
-        line = lines[i]
+        line = lines[i].strip()
         if not line:
+            if subject:
+                i += 1
+                if i < i_nn and not _PLACE_DATE.search(lines[i]) and lines[i].strip():
+                    break
+                continue
             i += 1
-            if subject and doc_type is None and not lines[i:i + 1] == [""]:
-                # a blank line ends a V/v block unless the place-date follows
-                if i < i_nn and not _PLACE_DATE.search(lines[i]) and not subject[-1] == "":
-                    pass
             continue
-        if _PLACE_DATE.search(line) and not place_date and len(line) < 80:
+        if line.lower().startswith("kính gửi"):
+            break
+        if _PLACE_DATE.search(line) and not place_date:
             place_date = line
-        elif line.lower().startswith("v/v") or (subject and doc_type is None and
-                                                 not line.lower().startswith("kính gửi")
-                                                 and lines[i - 1]):
+        elif line.lower().startswith("v/v") and not subject:
             subject.append(line)
-        elif line.isupper() and len(line.split()) <= 4 and doc_type is None and not subject:
+        elif _is_heading(line) and doc_type is None and not subject:
             doc_type = line
-        elif doc_type is not None and not subject or (doc_type and lines[i - 1] and
-                                                       not line.lower().startswith("kính")
-                                                       and subject and not body):
+        elif subject or doc_type is not None:
+            if (subject and subject[-1].endswith(_SENTENCE_END)) or _all_caps(line) \
+                    or line.startswith(("Căn cứ", "Thực hiện")):
+                break
             subject.append(line)
         else:
             break
         i += 1
     if not place_date or not subject:
         return None
-    # Kính gửi
-    while i < i_nn and not lines[i]:
+    recipients: list[str] = []
+    while i < i_nn and not lines[i].strip():
         i += 1
-    if i < i_nn and lines[i].lower().startswith("kính gửi"):
-        rest = lines[i].split(":", 1)[1].strip() if ":" in lines[i] else ""
-        if rest:
-            recipients.append(rest)
+    if i < i_nn and lines[i].strip().lower().startswith("kính gửi"):
+        inline = lines[i].split(":", 1)[1].strip() if ":" in lines[i] else ""
+        if inline:
+            recipients.append(inline)
         i += 1
-        while i < i_nn and (not lines[i] or _BULLET.match(lines[i])):
-            if lines[i]:
-                recipients.append(lines[i])
+        while i < i_nn and _BULLET.match(lines[i]) and lines[i].strip():
+            recipients.append(lines[i].strip())
             i += 1
-    body = [x for x in lines[i:i_nn] if x]
-    tail = [x for x in lines[i_nn + 1:] if x]
-    distribution = [x for x in tail if _BULLET.match(x)]
-    signer = [x for x in tail if not _BULLET.match(x)]
+    body: list[str] = []
+    for line in lines[i:i_nn]:
+        line = line.strip()
+        if not line:
+            if body and body[-1]:
+                body.append("")
+            continue
+        if body and body[-1] and not body[-1].endswith(_SENTENCE_END) \
+                and not _BULLET.match(line) and not _all_caps(body[-1]):
+            body[-1] += " " + line
+        else:
+            body.append(line)
+    body = [p for p in body if p]
+    distribution: list[str] = []
+    signer: list[str] = []
+    first = _COLUMNS.split(lines[i_nn].strip())
+    if len(first) > 1:
+        signer.append(first[1])
+    in_list = True
+    for line in lines[i_nn + 1:]:
+        parts = [p.strip() for p in _COLUMNS.split(line.strip())] if line.strip() else [""]
+        left, right = parts[0], parts[1:] if len(parts) > 1 else []
+        if line.startswith(" " * 20):          # only the right column on this line
+            left, right = "", [line.strip()]
+        if in_list and left:
+            if _BULLET.match(left) or (distribution and not distribution[-1].endswith(".")
+                                       and not _is_heading(left)):
+                distribution.append(left)
+            else:
+                in_list = False
+                signer.append(left)
+        elif not in_list and left:
+            signer.append(left)
+        elif not left and distribution and not right:
+            in_list = False
+        signer.extend(right)
     if not signer or not body:
         return None
     return Letter(stem=stem, issuer=issuer, number=number, place_date=place_date,
                   subject=subject, doc_type=doc_type, recipients=recipients, body=body,
                   distribution=distribution, signer=signer)
+
+
+def raw_letters(folder: Path) -> list[Letter]:
+    """The letters of ``folder`` (data/raw) that have a full header, parsed."""
+    out = []
+    for path in sorted(folder.glob("*")):
+        if path.suffix in (".txt", ".md"):
+            letter = parse_letter(path.read_text(encoding="utf-8"), path.stem)
+            if letter is not None:
+                out.append(letter)
+    return out
 
 
 # --- the built-in letters (fictional) --------------------------------------------------------
@@ -601,3 +681,41 @@ if __name__ == "__main__":
     for letter in LETTERS:
         for kind, path in write_all(letter, target).items():
             print(kind, path)
+
+
+# --- measures --------------------------------------------------------------------------------
+
+def levenshtein(a: str, b: str) -> int:
+    """Edit distance by Myers' bit-parallel algorithm (Hyyrö's form): linear in len(b)."""
+    if not a or not b:
+        return len(a) + len(b)
+    full = (1 << len(a)) - 1
+    last = 1 << (len(a) - 1)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(a):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    pv, mv, score = full, 0, len(a)
+    for ch in b:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & full)
+        mh = pv & xh
+        if ph & last:
+            score += 1
+        elif mh & last:
+            score -= 1
+        ph = ((ph << 1) | 1) & full
+        mh = (mh << 1) & full
+        pv = mh | (~(xv | ph) & full)
+        mv = ph & xv
+    return score
+
+
+def cer(hypothesis: str, reference: str) -> float:
+    """Character error rate of ``hypothesis`` against ``reference``, both NFC with white
+    space collapsed to single spaces (the layout's spacing is not counted)."""
+    def norm(s: str) -> str:
+        return " ".join(unicodedata.normalize("NFC", s).split())
+    ref = norm(reference)
+    return levenshtein(ref, norm(hypothesis)) / max(len(ref), 1)

@@ -15,13 +15,13 @@ from functools import lru_cache
 
 from pipeline.extract.base import Candidate
 from pipeline.extract.signer import is_person_name
-from pipeline.layout import Layout
+from pipeline.layout import UPPER, Layout
 from pipeline.resources import load_lines
 
 CUE = re.compile(r"liên\s+hệ|liên\s+lạc|đầu\s+mối|điện\s+thoại|email|e-mail|\bĐT\b|\bSĐT\b"
                  r"|gọi\s+(?:số|theo|đến|cho)|\bFax\b|di\s+động",
                  re.IGNORECASE)
-NAME = r"[A-ZĐÀ-Ỹ][^\W\d_]*(?:\s+[A-ZĐÀ-Ỹ][^\W\d_]*){1,4}"
+NAME = r"{u}[^\W\d_]*(?:\s+{u}[^\W\d_]*){{1,4}}".format(u=UPPER)
 TITLE_END = re.compile(r"(?:[;(]|\b(?:điện\s+thoại|Điện\s+thoại|ĐT|Đt|SĐT|Tel|Fax|[Ee]-?mail|"
                        r"di\s+động|số\s+điện\s+thoại)\b|\)|$|\.\s)")
 

@@ -44,7 +44,7 @@ def _date_regex() -> re.Pattern[str]:
           |
             # [ngày] 04/4/2023 | 04-4-2023 | 04.4.2023 (one separator throughout)
             (?:(?i:{words("day")})[ ]+)?
-            (?P<num_day>[0-3]?{d}) (?P<sep>[/.-]) (?P<num_month>[01]?{d}) (?P=sep)
+            (?P<num_day>{d}{{1,2}}) (?P<sep>[/.-]) (?P<num_month>{d}{{1,2}}) (?P=sep)
             (?P<num_year>{d}{{4}})
           |
             # tháng 6/2024 | tháng 6 năm 2024 (no day: the month is the precision)
@@ -62,7 +62,7 @@ def _day_month_regex() -> re.Pattern[str]:
     return re.compile(rf"""
         (?:(?i:{words("day")})[ ]+)?
         (?:
-            (?P<num_day>[0-3]?{d}) [/.-] (?P<num_month>[01]?{d})
+            (?P<num_day>{d}{{1,2}}) [/.-] (?P<num_month>{d}{{1,2}})
           | (?P<long_day>{d}{{1,2}}) [ ]+ (?i:{words("month")}) [ ]+ (?P<long_month>{d}{{1,2}})
         )
         (?![\w/]|[.-]\d)
@@ -92,13 +92,20 @@ def _iso(year: int | None, month: int | None, day: int | None, raw: str):
     return f"{year:04d}-{month:02d}-{day:02d}", None
 
 
+_GROUPS = ("year", "month", "day")
+
+
 def _parts(m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
     g = m.groupdict()
-    for kind in ("long", "num", "month"):
-        if g.get(f"{kind}_year") is not None:
-            return (_number(g[f"{kind}_year"]), _number(g.get(f"{kind}_month")),
-                    _number(g.get(f"{kind}_day")))
+    for form in ("long", "num", "month"):
+        if g.get(f"{form}_year") is not None:
+            return tuple(_number(g.get(f"{form}_{part}")) for part in _GROUPS)
     return None, None, None
+
+
+def _plausible(year, month, day) -> bool:
+    """Whether digit groups are a date at all (a wrong one is invalid; "45/12/2024" is none)."""
+    return (day is None or day <= 39) and (month is None or month <= 19)
 
 
 def _value(m: re.Match[str]) -> tuple[str | None, tuple[str, str] | None]:
@@ -106,6 +113,12 @@ def _value(m: re.Match[str]) -> tuple[str | None, tuple[str, str] | None]:
     if day is not None and month is None:  # "ngày 15 tháng … năm 2025": only the year holds
         day = None
     return _iso(year, month, day, " ".join(m.group().split()))
+
+
+def _ocr_read(m: re.Match[str]) -> bool:
+    """Whether a digit group was read through an OCR confusion ("2O24")."""
+    return any(c in "OoIl" for k, g in m.groupdict().items()
+               if g and k.endswith(_GROUPS) for c in g)
 
 
 def parse_date(s: str) -> tuple[str | None, tuple[str, str] | None]:
@@ -118,8 +131,10 @@ def parse_date(s: str) -> tuple[str | None, tuple[str, str] | None]:
     >>> parse_date("31/02/2024")[1][0]
     'date.invalid'
     """
-    m = _date_regex().search(s)
-    return _value(m) if m else (None, None)
+    for m in _date_regex().finditer(s):
+        if _plausible(*_parts(m)):
+            return _value(m)
+    return None, None
 
 
 def match_date(text: str, pos: int, year: int | None = None):
@@ -128,7 +143,7 @@ def match_date(text: str, pos: int, year: int | None = None):
     With ``year`` given, a date written without its year ("15/6") takes that year.
     """
     m = _date_regex().match(text, pos)
-    if m:
+    if m and _plausible(*_parts(m)):
         return (*_value(m), m.end())
     if year is None:
         return None
@@ -137,6 +152,8 @@ def match_date(text: str, pos: int, year: int | None = None):
         return None
     day = _number(m["num_day"] or m["long_day"])
     month = _number(m["num_month"] or m["long_month"])
+    if day is None or month is None or not _plausible(year, month, day):
+        return None
     return (*_iso(year, month, day, m.group()), m.end())
 
 
@@ -148,11 +165,11 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[Ca
     """
     end = len(text) if end is None else end
     for m in _date_regex().finditer(text, start, end):
-        year, month, day = _parts(m)
+        if not _plausible(*_parts(m)):
+            continue
         value, problem = _value(m)
         rule = "date.long" if m["long_year"] else "date.numeric" if m["num_year"] else "date.month"
-        ocr = any(c in "OoIl" for c in m.group() if not c.isspace()) and re.search(
-            rf"{_DIGIT}*[OoIl]{_DIGIT}*\d|\d{_DIGIT}*[OoIl]", m.group())
+        ocr = _ocr_read(m)
         yield Candidate("date", m.start(), m.end(), value, 0.8 if ocr else 1.0,
                         rule + (".ocr" if ocr else ""), problem)
 
@@ -182,9 +199,9 @@ def time_value(m: re.Match[str]) -> str | None:
     hour, minute = int(m["hour"]), int(m["minute"] or 0)
     if m["pm"] and hour < 12 or m["noon"] and hour < 6:  # "2 giờ chiều", "1 giờ trưa"
         hour += 12
-    if hour > 24 or hour == 24 and minute:
+    if hour > 23:  # "24h" is a duration ("trong 24h"), not a time of day
         return None
-    return f"{hour % 24:02d}:{minute:02d}"
+    return f"{hour:02d}:{minute:02d}"
 
 
 def parse_time(s: str) -> str | None:

@@ -76,10 +76,26 @@ def parse_header_date(text: str) -> tuple[str | None, tuple[str, str] | None]:
     return f"{year}-{int(month):02d}-{int(day):02d}", None
 
 
+# A Công điện has no place line; it states its own date where it was sent:
+# "Điện phát hồi 14 giờ 30 phút, ngày 24 tháng 4 năm 2024".
+SENT_AT = re.compile(r"""
+    (?:phát|gửi|chuyển)\s+hồi\b[^\n]{0,40}?
+    (?P<date>ng[àa]y\s+\d{1,2}\s+th[áa]ng\s+\d{1,2}\s+n[ăa]m\s+\d{4}
+       |\d{1,2}/\d{1,2}/\d{4})
+    """, re.VERBOSE | re.IGNORECASE)
+
+
 def find_place_date(layout: Layout) -> Iterator[Candidate]:
     from pipeline.layout import PLACE_DATE
     piece = layout.place_date
     if piece is None:
+        m = SENT_AT.search(layout.text)
+        if m:
+            d = re.sub(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", r"ngày \1 tháng \2 năm \3",
+                       m.group("date"))
+            iso, problem = parse_header_date(d)
+            yield Candidate("issued", m.start("date"), m.end("date"), iso, 0.8,
+                            "date.sent_at", problem)
         return
     m = PLACE_DATE.search(piece.text)
     place = re.sub(r"^\W+", "", m.group("place")).strip()

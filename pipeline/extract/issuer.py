@@ -10,12 +10,13 @@ học và Công nghệ đề nghị ..."). Both are used.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from functools import lru_cache
 
 from pipeline.extract.base import Candidate
-from pipeline.layout import Layout, Piece
+from pipeline.layout import LOWER, UPPER, Layout, Piece
 from pipeline.resources import load_lines, load_tsv
 
 CONNECTORS = {"và", "các", "tại", "thuộc"}
@@ -34,14 +35,17 @@ def _agency_pattern() -> re.Pattern:
     sector = "|".join(map(re.escape, sectors))
     # A name goes on while words are capitalised (a lower-case syllable may finish a
     # capitalised word: "Quản lý", "Khu kinh tế"); a known sector is taken whole.
-    word = r"(?:[A-ZĐÀ-Ỹ][^\W\d_]*|[A-ZĐ]{2,}[\w&-]*)"
-    lower = r"[a-zđà-ỹ][^\W\d_]*"
+    word = r"(?:%s[^\W\d_]*|[A-ZĐ]{2,}[\w&-]*)" % UPPER
+    lower = r"%s[^\W\d_]*" % LOWER
     tail = r"(?:\s+(?:%s\s+){0,3}%s)" % (lower, word)
+    # The territory of a body is part of its name: "Văn phòng UBND thành phố".
+    locality = (r"(?:\s+(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|thị\s+trấn|xã|phường)"
+                r"(?:\s+%s)*)?" % word)
     return re.compile(r"""
         (?<![^\W\d_])
         (?P<head>%s)
-        (?P<rest>\s+(?:%s)|%s{1,8})?
-        """ % (heads, sector, tail), re.VERBOSE)
+        (?P<rest>\s+(?:%s)|%s{0,8}%s)
+        """ % (heads, sector, tail, locality), re.VERBOSE)
 
 
 def _initials(name: str) -> str:
@@ -51,7 +55,9 @@ def _initials(name: str) -> str:
         if w.lower() in CONNECTORS:
             continue
         out.append(w if w.isupper() and len(w) > 1 else w[0].upper())
-    return "".join(out).replace("Đ", "Đ")
+    # Symbols drop tone marks but keep Đ: "Ủy ban nhân dân" -> "UBND", "Đào tạo" -> "ĐT".
+    plain = unicodedata.normalize("NFD", "".join(out).replace("Đ", "\0"))
+    return "".join(c for c in plain if not unicodedata.combining(c)).replace("\0", "Đ")
 
 
 def _from_header(pieces: list[Piece]) -> tuple[str | None, str | None, Piece | None]:
@@ -94,34 +100,30 @@ def find_issuer(layout: Layout, symbol: str | None = None) -> Iterator[Candidate
     if not code:
         return
     body_start, body_end = layout.body
-    forms: Counter[str] = Counter()
+    speaks = _speaking_pattern()
+    scores: Counter[str] = Counter()
     first: dict[str, re.Match] = {}
     for m in agency_mentions(layout.text, body_start, body_end):
         form = " ".join(m.group(0).split())
         initials = _initials(form)
         # "SKHCN" and "KHCN" both stand for Sở Khoa học và Công nghệ.
         if len(initials) >= 2 and (initials.startswith(code) or initials[1:].startswith(code)):
-            forms[form] += 1
+            # A body that speaks ("... đề nghị") outweighs one merely mentioned.
+            scores[form] += 3 if speaks.match(layout.text, m.end()) else 1
             first.setdefault(form, m)
-    if not forms:
+    if not scores:
         return
-    # Mentions differ by a place qualifier ("Sở X Hà Nội", "Sở X thành phố Hà Nội"):
-    # keep the words all mentions share.
-    shared = _shared_prefix(list(forms))
-    best = shared if shared and _initials(shared).startswith(code[:2]) \
-        else forms.most_common(1)[0][0]
-    m = first[next(f for f in forms if f.startswith(best))]
-    yield Candidate("issuer", m.start(), m.start() + len(best), {"name": best, "parent": None},
+    # "Ủy ban nhân dân thành phố" and "Ủy ban nhân dân thành phố Cần Thơ" are one body:
+    # the fuller form takes the votes of the forms it extends.
+    total = {f: sum(v for g, v in scores.items() if f == g or f.startswith(g + " "))
+             for f in scores}
+    best = max(total, key=lambda f: (total[f], scores[f]))
+    m = first[best]
+    yield Candidate("issuer", m.start(), m.end(), {"name": best, "parent": None},
                     0.7, "issuer.symbol_initials")
 
 
-def _shared_prefix(forms: list[str]) -> str:
-    words = [f.split() for f in forms]
-    out = []
-    for group in zip(*words):
-        if len(set(group)) != 1:
-            break
-        out.append(group[0])
-    while out and out[-1].lower() in CONNECTORS:
-        out.pop()
-    return " ".join(out)
+@lru_cache(maxsize=1)
+def _speaking_pattern() -> re.Pattern:
+    verbs = sorted(load_lines("layout/speaking_verbs.txt"), key=len, reverse=True)
+    return re.compile(r"\s*(?:\([^)]*\)\s*)?(?:%s)\b" % "|".join(map(re.escape, verbs)))

@@ -47,14 +47,25 @@ def _starts_with_title(text: str) -> bool:
     return any(up == t or up.startswith(t + " ") for t in _title_starts())
 
 
+@lru_cache(maxsize=1)
+def _name_prefix() -> re.Pattern:
+    words = sorted(load_lines("layout/name_prefixes.txt"), key=len, reverse=True)
+    return re.compile(r"^(?:(?:%s)\s*)+" % "|".join(map(re.escape, words)))
+
+
+def strip_name_prefix(text: str) -> str:
+    """'PGS.TS. Trần Thanh Bình' -> 'Trần Thanh Bình'."""
+    return _name_prefix().sub("", text.strip(" .*")).strip()
+
+
 def find_signer(layout: Layout) -> Iterator[Candidate]:
     pieces = [p for p in layout.signature if p.text and not NOISE.match(p.text)]
     if not pieces:
         return
     name_i = None
     for i in range(len(pieces) - 1, -1, -1):
-        text = pieces[i].text.strip(" .*")
-        if is_person_name(text) and not _starts_with_title(text):
+        text = strip_name_prefix(pieces[i].text)
+        if is_person_name(text):
             name_i = i
             break
     block_end = name_i if name_i is not None else len(pieces)
@@ -64,7 +75,7 @@ def find_signer(layout: Layout) -> Iterator[Candidate]:
             upper.append(p)
         elif upper:
             upper = []  # a non-capital line breaks the block; keep the last run
-    name = pieces[name_i].text.strip(" .*") if name_i is not None else None
+    name = strip_name_prefix(pieces[name_i].text) if name_i is not None else None
     if not upper and name is None:
         return
     prefix = _prefix_pattern()

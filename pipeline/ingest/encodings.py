@@ -146,9 +146,12 @@ def _repair_mojibake(text: str) -> tuple[str, str] | None:
               for name in ("tcvn3", "vni", "windows-1258")}
     name = max(scores, key=lambda n: (scores[n].value, -scores[n].bad))
     best = scores[name]
-    # Strictly better than the text as it is, with less garbage: text that already reads
-    # as Vietnamese (``bad`` == 0) is never "converted".
-    if best.value <= original.value or best.bad >= original.bad or best.good == 0:
+    # Repair only when the result reads as Vietnamese (mostly valid syllables) and beats
+    # the text as it is, with less garbage. Text that already reads as Vietnamese has no
+    # garbage to remove, so it is never "converted"; nor is English or French text with
+    # a stray "©", "»" or "é" (those become one-letter words or invalid syllables).
+    if (best.good == 0 or best.bad * 3 > best.good
+            or best.value <= original.value or best.bad >= original.bad):
         return None
     return _DECODERS[name](view), name
 
@@ -270,7 +273,7 @@ _DECODERS = {"tcvn3": _decode_tcvn3, "vni": _decode_vni, "windows-1258": _decode
 
 @dataclass(frozen=True, slots=True)
 class _Score:
-    good: int  # words that are Vietnamese syllables and carry a Vietnamese diacritic
+    good: int  # words of 2+ letters that are Vietnamese syllables with a diacritic
     bad: int   # non-ASCII words that are not Vietnamese syllables, and stray symbols
 
     @property
@@ -289,10 +292,11 @@ def _score(text: str) -> _Score:
     for word in _WORD.findall(text):
         if word.isascii():
             continue  # identical under every candidate: no evidence either way
-        if _is_vietnamese_syllable(word.lower()):
-            good += 1
-        else:
+        if not _is_vietnamese_syllable(word.lower()):
             bad += 1
+        elif len(word) > 1:
+            # One-letter words ("ở", "ý") prove little: a stray "«" or "©" decodes to one.
+            good += 1
     return _Score(good, bad + len(_STRAY.findall(text)))
 
 

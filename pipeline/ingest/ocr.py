@@ -214,10 +214,7 @@ def recognize(image: Image.Image, steps: Iterable[str] = STEPS, path: str | None
               psm: int = PSM) -> OcrPage:
     """OCR one page image: clean it up, recognize, rebuild the lines with their columns."""
     steps = tuple(steps)
-    page, skew = clean_page(image, steps)
-    rotated = 0
-    if "orient" in steps and upside_down(page):
-        page, rotated = page.rotate(180), 180
+    page, skew, rotated = clean_page(image, steps)
     lines = tesseract_tsv(page, psm, path)
     conf, n = _confidence(lines)
     if "orient" in steps and conf < RETRY_BELOW:
@@ -376,25 +373,26 @@ def remove_borders(gray):
     return PILImage.fromarray(out, "L")
 
 
-def clean_page(image: Image.Image, steps: Iterable[str] = STEPS) -> tuple[Image.Image, float]:
-    """The page ready for Tesseract, and the skew corrected (degrees)."""
+def clean_page(image: Image.Image, steps: Iterable[str] = STEPS
+               ) -> tuple[Image.Image, float, int]:
+    """The page ready for Tesseract, the skew corrected (degrees) and the turn applied."""
     from PIL import Image as PILImage, ImageFilter
 
     steps = tuple(steps)
     gray = to_gray(image)
-    skew = 0.0
+    skew, rotated = 0.0, 0
     if "borders" in steps:
         gray = remove_borders(gray)
     if "deskew" in steps:
         skew = estimate_skew(gray)
         if abs(skew) >= 0.1:
-            gray = gray.rotate(-skew, resample=PILImage.Resampling.BILINEAR, fillcolor=255,
-                               expand=False)
+            gray = gray.rotate(-skew, resample=PILImage.Resampling.BILINEAR, fillcolor=255)
+    if "orient" in steps and upside_down(gray):
+        gray, rotated = gray.rotate(180), 180
     if "denoise" in steps:
         gray = gray.filter(ImageFilter.MedianFilter(3))
     if "binarize" in steps:
         import numpy as np
         a = np.asarray(gray)
-        gray = PILImage.fromarray(((a > otsu_threshold(a)) * 255).astype(np.uint8), "L") \
-            .convert("1", dither=PILImage.Dither.NONE)
-    return gray, skew
+        gray = PILImage.fromarray(a > otsu_threshold(a)).convert("1")
+    return gray, skew, rotated

@@ -1,0 +1,1 @@
+"""Training data for the person/organisation NER: name lists, templates, the generator."""
