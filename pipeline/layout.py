@@ -103,7 +103,8 @@ def _marks() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _type_headings() -> dict[str, str]:
-    return {row[0]: row[1] for row in load_tsv("layout/doc_types.tsv")}
+    # A type heading is the type's name in capitals (NĐ 30/2020, Phụ lục I): "THÔNG BÁO".
+    return {row[0].upper(): row[0] for row in load_tsv("doc_types.tsv") if row[0][0].isupper()}
 
 
 @lru_cache(maxsize=1)

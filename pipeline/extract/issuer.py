@@ -79,7 +79,7 @@ def _issuer_code(symbol: str | None) -> str:
     văn's "SKHCN-TĐC", but "SNV" of "GM-SNV" and "UBND" of "2024/QĐ-UBND", where the type
     abbreviation comes first."""
     parts = [p for p in re.split(r"[-/]", symbol or "") if p and not p.isdigit()]
-    types = {row[2].upper() for row in load_tsv("layout/doc_types.tsv") if len(row) > 2 and row[2]}
+    types = {row[1].upper() for row in load_tsv("doc_types.tsv") if len(row) > 1 and row[1]}
     if len(parts) > 1 and parts[0].upper() in types:
         parts = parts[1:]
     return parts[0].upper() if parts else ""

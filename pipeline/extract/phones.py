@@ -34,7 +34,7 @@ def _chain_regex() -> re.Pattern[str]:
     """A run of digit groups that may be one or more phone numbers."""
     return re.compile(r"""
         (?<![\w+/.,-])
-        (?P<country> \+[ ]?84 | \(\+?84\) )? [ ]?
+        (?: (?P<country> \+[ ]?84 | \(\+?84\) ) [ ]? )?
         (?P<chain>
             (?: \(0\d{1,3}\) [ ]? )?            # an area code in brackets: "(024) 3825 1234"
             \d{1,5} (?: [ .-]? \d{1,5} ){0,7}
@@ -77,10 +77,12 @@ def classify(digits: str) -> tuple[str | None, str]:
     """
     pn = _phonenumbers()
     if digits.startswith(_SERVICE_PREFIXES):
+        if len(digits) not in (8, 10):
+            return None, "invalid"
         number = pn.parse(digits, "VN")
         return (pn.format_number(number, pn.PhoneNumberFormat.E164), "service") \
             if pn.is_valid_number(number) else (None, "invalid")
-    if not digits.startswith("0") or len(digits) < 10:
+    if not digits.startswith("0") or not 10 <= len(digits) <= 11:
         return None, "invalid"
     number = pn.parse(digits, "VN")
     if pn.is_valid_number(number):
@@ -109,7 +111,7 @@ def _numbers(m: re.Match[str]):
             digits = _national(m["country"] if i == 0 else None,
                                "".join(g[2] for g in groups[i:j]))
             if classify(digits)[1] != "invalid":
-                start = m.start() if i == 0 and m["country"] else groups[i][0]
+                start = m.start() if i == 0 else groups[i][0]
                 yield start, groups[j - 1][1], digits
                 i = j
                 break
