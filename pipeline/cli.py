@@ -9,21 +9,71 @@ import sys
 from pipeline import __version__
 
 
+_EXTRACT_EPILOG = """\
+inputs:
+  Folders are searched recursively. Files and folders whose names start with "." are
+  skipped inside folders (a path given explicitly is always read); links to folders are
+  followed. Files of a type congvan cannot read are not skipped: they get a failed record
+  (code input.unsupported) and the status "unsupported" in the manifest.
+
+output folder (--out DIR):
+  records.jsonl      one record per input (record v1)
+  records/NAME.json  the same records, one indented file each
+  manifest.csv       one row per input: status, sha256, pages, error, seconds, version
+  documents.csv, recipients.csv, references.csv, deadlines.csv, contacts.csv,
+  distribution.csv, warnings.csv
+                     the tables for analysts (columns: docs/tables.md)
+  Re-running the same command skips inputs already done with the same bytes and pipeline
+  version, and finishes a batch that was interrupted, even by a kill. Identical files are
+  extracted once; the other paths are "duplicate" in the manifest, with a copy of the record.
+
+exit status:
+  0  every input was extracted (ok or partial)
+  2  usage error
+  3  some inputs failed (unreadable, empty, unsupported, ...): see manifest.csv
+"""
+
+
+def _jobs(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (all cores) or more")
+    return value
+
+
 def _add_extract_args(p: argparse.ArgumentParser) -> None:
+    p.formatter_class = argparse.RawDescriptionHelpFormatter
+    p.epilog = _EXTRACT_EPILOG
     p.add_argument("paths", nargs="+", metavar="PATH",
-                   help="files and folders (searched recursively) to extract")
-    p.add_argument("--out", metavar="DIR",
-                   help="output folder: records.jsonl, records/, the CSV tables, manifest.csv")
-    p.add_argument("--format", choices=["json", "jsonl"],
-                   help="print records to stdout instead of writing --out "
-                        "(json: one FILE, pretty; jsonl: one line per record)")
-    p.add_argument("--jobs", "-j", type=int, default=0,
-                   help="worker processes (default: all cores)")
+                   help="files and folders (searched recursively; hidden names skipped)")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", metavar="DIR",
+                       help="output folder: records.jsonl, records/, the CSV tables, "
+                            "manifest.csv (resumable)")
+    where.add_argument("--format", choices=["json", "jsonl"],
+                       help="print records to stdout instead of writing --out "
+                            "(json: one FILE, pretty; jsonl: one line per record)")
+    p.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
+                   help="worker processes, one document per task (default 0: all cores)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="local: a process pool (default); ray: Ray Data "
+                        "(pip install 'congvan[ray]')")
+    p.add_argument("--address", metavar="ADDR",
+                   help="with --engine ray: the Ray cluster to use (default: start a local "
+                        "Ray with --jobs CPUs)")
+    p.add_argument("--retry-failed", action="store_true",
+                   help="extract again the inputs that failed in an earlier run")
+    p.add_argument("--quiet", "-q", action="store_true",
+                   help="no progress bar or progress lines (the summary is still printed)")
+    p.set_defaults(extract_parser=p)
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from pipeline.batch import run_extract
-    return run_extract(args)
+    from pipeline.batch import UsageError, run_extract
+    try:
+        return run_extract(args)
+    except UsageError as exc:
+        args.extract_parser.error(str(exc))  # exits with status 2
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

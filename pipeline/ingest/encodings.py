@@ -146,11 +146,11 @@ def _repair_mojibake(text: str) -> tuple[str, str] | None:
               for name in ("tcvn3", "vni", "windows-1258")}
     name = max(scores, key=lambda n: (scores[n].value, -scores[n].bad))
     best = scores[name]
-    # Repair only when the result reads as Vietnamese (mostly valid syllables) and beats
-    # the text as it is, with less garbage. Text that already reads as Vietnamese has no
-    # garbage to remove, so it is never "converted"; nor is English or French text with
-    # a stray "©", "»" or "é" (those become one-letter words or invalid syllables).
-    if (best.good == 0 or best.bad * 3 > best.good
+    # Repair only when the result reads as Vietnamese and beats the text as it is, with
+    # less garbage. Text that already reads as Vietnamese has no garbage to remove, so
+    # it is never "converted"; nor is English or Danish text with a stray "©", "»" or
+    # "på" (too few words, or one-letter words, or invalid syllables).
+    if (not best.reads_as_vietnamese
             or best.value <= original.value or best.bad >= original.bad):
         return None
     return _DECODERS[name](view), name
@@ -183,7 +183,11 @@ def _decode_legacy_bytes(data: bytes) -> Decoded:
                   for name in ("windows-1258", "tcvn3", "vni")}
     # UTF-8 with a few broken bytes is better kept as UTF-8 than read as a code page.
     candidates["utf-8"] = _score(data[:_SAMPLE].decode("utf-8", errors="replace"))
-    name = max(candidates, key=lambda n: (candidates[n].value, -candidates[n].bad))
+    # TCVN3 and VNI only when convincing; otherwise Windows-1258 (a superset of the
+    # Western letters of Windows-1252) is the safer reading of unknown bytes.
+    eligible = [n for n in candidates
+                if n not in ("tcvn3", "vni") or candidates[n].reads_as_vietnamese]
+    name = max(eligible, key=lambda n: (candidates[n].value, -candidates[n].bad))
     if name == "utf-8":
         text = unicodedata.normalize("NFC", data.decode("utf-8", errors="replace"))
         return Decoded(text, "utf-8", tuple(_lossy(text)))
@@ -273,12 +277,22 @@ _DECODERS = {"tcvn3": _decode_tcvn3, "vni": _decode_vni, "windows-1258": _decode
 
 @dataclass(frozen=True, slots=True)
 class _Score:
-    good: int  # words of 2+ letters that are Vietnamese syllables with a diacritic
-    bad: int   # non-ASCII words that are not Vietnamese syllables, and stray symbols
+    good: int   # words of 2+ letters that are Vietnamese syllables with a diacritic
+    bad: int    # non-ASCII words that are not Vietnamese syllables, and stray symbols
+    words: int  # all words, ASCII ones included
 
     @property
     def value(self) -> int:
         return self.good - self.bad
+
+    @property
+    def reads_as_vietnamese(self) -> bool:
+        """Mostly valid syllables, and enough of them for a Vietnamese text.
+
+        The share of all words matters: in Vietnamese most syllables carry a diacritic,
+        while an English file with one "på" or "»" has a handful among thousands.
+        """
+        return self.good > 0 and self.bad * 3 <= self.good and self.good >= 0.2 * self.words
 
 
 _WORD = re.compile(r"[^\W\d_]+")
@@ -289,7 +303,8 @@ _STRAY = re.compile("[\x80-\x9f\xa1-\xaf\xb1-\xbf\xd7\xf7\ufffd]")
 
 def _score(text: str) -> _Score:
     good = bad = 0
-    for word in _WORD.findall(text):
+    words = _WORD.findall(text)
+    for word in words:
         if word.isascii():
             continue  # identical under every candidate: no evidence either way
         if not _is_vietnamese_syllable(word.lower()):
@@ -297,7 +312,7 @@ def _score(text: str) -> _Score:
         elif len(word) > 1:
             # One-letter words ("ở", "ý") prove little: a stray "«" or "©" decodes to one.
             good += 1
-    return _Score(good, bad + len(_STRAY.findall(text)))
+    return _Score(good, bad + len(_STRAY.findall(text)), len(words))
 
 
 _TONES = {"\u0301": "acute", "\u0300": "grave", "\u0309": "hook", "\u0303": "tilde",

@@ -179,7 +179,8 @@ class Generator:
     def sector(self, era: str | None = None) -> tuple[str, str]:
         rows = [r for r in self.lex.sectors if era is None or r[2] in (era, "both")]
         row = self.rng.choice(rows)
-        return row[0], row[1]
+        abbrs = [a for a in row[1].split("|") if a]
+        return row[0], self.rng.choice(abbrs) if abbrs else ""
 
     def ministry(self) -> str:
         rng = self.rng
@@ -281,8 +282,8 @@ class Generator:
     # --- whole examples -----------------------------------------------------------
     def sentence(self) -> dict:
         rng = self.rng
-        name, _, templates = rng.choices(self.lex.sections,
-                                         [w for _, w, _ in self.lex.sections])[0]
+        section, _, templates = rng.choices(self.lex.sections,
+                                            [w for _, w, _ in self.lex.sections])[0]
         template = rng.choice(templates)
         out = _Text()
         pos = 0
@@ -292,19 +293,20 @@ class Generator:
             if slot == "PER":
                 out.add(self.person(), "PER")
             elif slot.startswith("ORG"):
-                out.add(self.org(slot), "ORG")
+                org = self.org(slot.removesuffix("_UP"))
+                out.add(org.upper() if slot.endswith("_UP") else org, "ORG")
             else:
                 out.add(self.filler(slot))
             pos = m.end()
         out.add(template[pos:])
-        return _wrap(out.example(name), rng)
+        return _wrap(out.example(section), rng)
 
     def header(self) -> dict:
         """The issuing body in capitals above the motto (NĐ 30/2020/NĐ-CP, Phụ lục I)."""
         rng = self.rng
         out = _Text()
-        two_columns = rng.random() < 0.35
-        gap = " " * rng.randint(1, 30) if two_columns else "\n"
+        two_columns = rng.random() < 0.4
+        gap = " " * rng.choice([1, 1, 2, 5, 10, 20, 30]) if two_columns else "\n"
         if rng.random() < 0.6:  # a parent body, then the issuer
             parent = rng.choice([self.local_government, self.ministry])().upper()
             if parent.startswith("ỦY BAN NHÂN DÂN ") and rng.random() < 0.5 and not two_columns:
@@ -319,8 +321,13 @@ class Generator:
             issuer = rng.choice([self.ministry, self.local_government, self.department])().upper()
             if issuer.startswith("ỦY BAN NHÂN DÂN ") and rng.random() < 0.6:
                 issuer = issuer.replace("ỦY BAN NHÂN DÂN ", "ỦY BAN NHÂN DÂN\n", 1)
-            out.add(issuer, "ORG")
-            out.add((" " * rng.randint(1, 30) if two_columns else "\n") + "\n".join(MOTTO))
+            if two_columns and issuer.startswith("ỦY BAN NHÂN DÂN\n"):
+                # The name's second line sits beside the motto's: only its head is contiguous.
+                head, rest = issuer.split("\n")
+                out.add(head, "ORG").add(f"{gap}{MOTTO[0]}\n{rest}{gap}{MOTTO[1]}")
+            else:
+                out.add(issuer, "ORG")
+                out.add((gap if two_columns else "\n") + "\n".join(MOTTO))
         if rng.random() < 0.5:
             out.add(f"\n\nSố: {self.filler('num')}/{self.filler('sym')}")
         return out.example("header")
@@ -333,28 +340,47 @@ class Generator:
             right.append((self.filler("authority_tm"), None))
         if rng.random() < 0.6:
             right.append((self.filler("authority"), None))
-        right.append((self.filler("title_up"), None))
+        title = self.filler("title_up")
+        if rng.random() < 0.12:  # "VỤ TRƯỞNG VỤ PHÁP CHẾ": part of the position, no entity
+            title += " " + self.unit().upper()
+        right.append((title, None))
         right += [("", None)] * rng.choice([0, 1, 2, 3, 3])
         if rng.random() < 0.15:
             right.append((self.filler("signed"), None))
-        right.append((self.person(), "PER"))
+        name = self.person()
+        if rng.random() < 0.1:  # "PGS.TS. Trần Thanh Bình": the rank is not in the name
+            right.append((f"{self.filler('academic')} \x00{name}\x00", None))
+        else:
+            right.append((name, "PER"))
         out = _Text()
         if rng.random() < 0.4:
             left = ["Nơi nhận:"] + [item for item, _ in self._distribution_items(rng.randint(2, 5))]
             rows = max(len(left), len(right))
-            width = max(map(len, left)) + rng.randint(2, 20)
+            width = max(len(x.replace("\x00", "").replace("\x01", "")) for x in left) + rng.randint(2, 20)
             for i in range(rows):
                 text = left[i] if i < len(left) else ""
                 cell, label = right[i] if i < len(right) else ("", None)
                 self._distribution_line(out, text)
                 if cell:
-                    out.add(" " * (width - len(text))).add(cell, label)
+                    out.add(" " * (width - len(text.replace("\x00", "").replace("\x01", ""))))
+                    self._cell(out, cell, label)
                 out.add("\n")
         else:
             indent = " " * rng.choice([0, 0, 0, 20, 40])
             for cell, label in right:
-                out.add(indent if cell else "").add(cell, label).add("\n")
+                out.add(indent if cell else "")
+                self._cell(out, cell, label)
+                out.add("\n")
         return out.example("signature")
+
+    @staticmethod
+    def _cell(out: _Text, cell: str, label: str | None) -> None:
+        """Write a cell; a name fenced by NULs inside it is a person."""
+        if "\x00" not in cell:
+            out.add(cell, label)
+            return
+        before, name, after = cell.split("\x00")
+        out.add(before).add(name, "PER").add(after)
 
     def _distribution_items(self, n: int) -> list[tuple[str, bool]]:
         rng = self.rng
@@ -362,8 +388,17 @@ class Generator:
         items = [(f"{bullet}Như trên;", False)]
         for _ in range(n):
             purpose = self.filler("purpose")
-            if rng.random() < 0.65:
-                items.append((f"{bullet}\x00{self.org()}\x00" + (f" {purpose}" if purpose else "") + ";", True))
+            tail = (f" {purpose}" if purpose else "") + ";"
+            r = rng.random()
+            if r < 0.45:
+                items.append((f"{bullet}\x00{self.org()}\x00{tail}", True))
+            elif r < 0.55:
+                sep = rng.choice([", ", "; ", " - "])
+                items.append((f"{bullet}\x00{self.org()}\x00{sep}\x00{self.org()}\x00{tail}", True))
+            elif r < 0.62:
+                items.append((f"{bullet}\x00{self.org('ORG_ISSUER')}\x00 (\x00{self.unit()}\x00){tail}", True))
+            elif r < 0.67:
+                items.append((f"{bullet}{self.filler('leader')} \x01{self.person()}\x01{tail}", True))
             else:
                 items.append((f"{bullet}{self.filler('plural')}" + (f" {purpose}" if purpose else "") + ";", False))
         items.append((f"{bullet}{self.filler('keep')}", False))
@@ -371,10 +406,13 @@ class Generator:
 
     @staticmethod
     def _distribution_line(out: _Text, line: str) -> None:
-        """Write a line where the organisation is fenced by NULs (they are not written)."""
-        pieces = line.split("\x00")
-        for i, piece in enumerate(pieces):
-            out.add(piece, "ORG" if i % 2 else None)
+        """Write a line where organisations are fenced by NULs, persons by SOHs."""
+        for i, piece in enumerate(line.split("\x00")):
+            if i % 2:
+                out.add(piece, "ORG")
+                continue
+            for j, part in enumerate(piece.split("\x01")):
+                out.add(part, "PER" if j % 2 else None)
 
     def distribution(self) -> dict:
         out = _Text()

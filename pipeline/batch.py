@@ -1,0 +1,649 @@
+"""Many inputs -> records, manifest and tables; a local process pool or Ray runs the documents.
+
+One document is one task: ``process(path)`` calls :func:`pipeline.extract_file` and returns
+the record already serialized, with the few facts the manifest needs. The parent process
+alone writes the output folder, through :class:`pipeline.manifest.Journal` (whose docstring
+gives the crash-safety protocol), and at the end rebuilds ``records/`` and the CSV tables
+from ``records.jsonl``.
+
+Before any document runs, every input is hashed (SHA-256) in the parent. That decides what a
+re-run skips (same path, same bytes, same pipeline version), and which inputs are copies of
+one another: identical bytes are extracted once, and each other path gets a copy of that
+record with its own ``source.path`` and the status ``duplicate`` in the manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import signal
+import stat
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.core import _sha256, extract_file, failed_record
+from pipeline.errors import CongvanError
+from pipeline.export import RecordFiles, TableWriter, record_file_names, record_line, \
+    record_pretty, table_columns
+from pipeline.ingest import is_supported, read_source
+from pipeline.manifest import MANIFEST, Journal, JournalError, one_line
+from pipeline.schema import DispatchRecord
+
+STATE = ".congvan-state"      # sizes of the journal files when the tables were last built
+LOG_EVERY = 10.0              # seconds between progress lines when stderr is not a terminal
+FAILED = ("failed", "unsupported")
+
+
+class UsageError(Exception):
+    """A command line that cannot run (reported like an argparse error, exit status 2)."""
+
+
+# --- inputs ---------------------------------------------------------------------------------
+
+def discover(paths: Iterable[str]) -> list[str]:
+    """Every input file under ``paths``, each once, in order; folders are searched recursively.
+
+    Names starting with "." are skipped inside folders (a path given explicitly is kept);
+    symbolic links to folders are followed, each real folder once. A folder that cannot be
+    listed becomes an input itself, so it gets a ``failed`` record instead of vanishing.
+    """
+    found: list[str] = []
+    seen: set[str] = set()
+    visited: set[tuple[int, int]] = set()
+
+    def add(p: str) -> None:
+        if p not in seen:
+            seen.add(p)
+            found.append(p)
+
+    for arg in paths:
+        top = os.path.normpath(arg)
+        if not os.path.lexists(top):
+            raise UsageError(f"no such file or folder: {arg}")
+        if not os.path.isdir(top):
+            add(top)
+            continue
+        errors: list[str] = []
+        for root, dirs, files in os.walk(top, followlinks=True,
+                                         onerror=lambda e: errors.append(e.filename)):
+            st = os.stat(root)
+            if (st.st_dev, st.st_ino) in visited:
+                dirs[:] = []
+                continue
+            visited.add((st.st_dev, st.st_ino))
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                if not name.startswith("."):
+                    add(os.path.join(root, name))
+        for p in errors:
+            add(os.path.normpath(p))
+    return found
+
+
+@dataclass(slots=True)
+class Input:
+    """An input path and what the parent learned about it before extraction."""
+
+    path: str
+    sha256: str | None = None     # None: the bytes could not be read
+    size: int = 0
+    failure: DispatchRecord | None = None   # decided in the parent: no worker needed
+
+
+def _unreadable(path: str, message: str) -> DispatchRecord:
+    return failed_record(path, None, "input.unreadable", f"{path}: {message}")
+
+
+def inspect(path: str) -> Input:
+    """Hash ``path`` and catch, without extracting, what cannot be extracted at all."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return Input(path, failure=_unreadable(path, f"cannot read the file: {exc.strerror}"))
+    if stat.S_ISDIR(st.st_mode):
+        return Input(path, failure=_unreadable(path, "cannot list the folder"))
+    if not stat.S_ISREG(st.st_mode):   # a FIFO or device would block or never end
+        return Input(path, failure=_unreadable(path, "not a regular file"))
+    try:
+        digest = hashlib.sha256()
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError as exc:
+        return Input(path, failure=_unreadable(path, f"cannot read the file: {exc.strerror}"))
+    item = Input(path, digest.hexdigest(), st.st_size)
+    if not is_supported(Path(path)):
+        try:
+            read_source(Path(path), b"")     # raises input.unsupported before reading
+        except CongvanError as exc:
+            record = failed_record(path, None, exc.code, str(exc))
+            item.failure = record.model_copy(update={"id": item.sha256})
+    return item
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for i in range(0, len(items), size):
+        yield items[i:i + size]
+
+
+def inspect_all(paths: list[str], progress: Callable[[], None] = lambda: None) -> Iterator[Input]:
+    """``inspect`` each path, a few threads at a time (hashing releases the GIL)."""
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for chunk in _chunks(paths, 256):
+            for item in pool.map(inspect, chunk):
+                progress()
+                yield item
+
+
+# --- one document ---------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class Result:
+    """A finished document as the parent needs it: the record line and manifest facts."""
+
+    path: str
+    line: str
+    id: str
+    status: str
+    kind: str
+    pages: int
+    warning_count: int
+    error_code: str | None
+    error_message: str | None
+    seconds: float
+    pipeline_version: str | None
+
+    @classmethod
+    def of(cls, record: DispatchRecord, seconds: float) -> Result:
+        cause = record.warnings[-1] if record.status == "failed" and record.warnings else None
+        return cls(path=record.source.path, line=record_line(record), id=record.id,
+                   status=record.status, kind=record.source.kind, pages=record.source.pages,
+                   warning_count=len(record.warnings),
+                   error_code=cause.code if cause else None,
+                   error_message=cause.message if cause else None,
+                   seconds=round(seconds, 4), pipeline_version=record.pipeline_version)
+
+
+def process(path: str) -> Result:
+    """The per-document task, run in a worker: extract one file. Never raises for a document."""
+    start = time.perf_counter()
+    record = extract_file(path)
+    result = Result.of(record, time.perf_counter() - start)
+    result.path = path      # the input as the parent named it
+    return result
+
+
+def _init_worker() -> None:
+    # Tesseract's OpenMP threads would fight the pool for the same cores.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    # Ctrl-C goes to the whole process group: the parent alone decides how to stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _internal_failure(item: Input, message: str) -> Result:
+    record = failed_record(item.path, None, "internal", f"{item.path}: {message}")
+    return Result.of(record.model_copy(update={"id": item.sha256 or record.id}), 0.0)
+
+
+def _worker_died(item: Input) -> Result:
+    return _internal_failure(item, "the worker process died while extracting this document "
+                                   "(a crash in a library, or out of memory)")
+
+
+def _task_failed(item: Input, exc: BaseException) -> Result:
+    return _internal_failure(item, f"internal error {type(exc).__name__}: {exc}")
+
+
+# --- engines --------------------------------------------------------------------------------
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _mp_context():
+    # forkserver: workers fork from a small clean process that imported the pipeline once,
+    # not from this one with its threads and open files.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["pipeline.batch"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class _Broken(Exception):
+    pass
+
+
+def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: None,
+              idle_every: float = 0.5) -> Iterator[Result]:
+    """Results of ``items`` in completion order, from a pool of ``jobs`` processes.
+
+    At most ``4 * jobs`` documents are in flight, so memory does not grow with the batch.
+    When a worker dies (a crash in a native library, the OOM killer), the documents that were
+    in flight are retried one at a time in a new pool; one that kills its worker again gets a
+    ``failed`` record with code ``internal``, and the batch goes on.
+    """
+    todo = iter(items)
+    window = 4 * jobs
+    suspects: list[Input] = []
+    ctx = _mp_context()
+    while True:
+        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker)
+        inflight: dict = {}
+        try:
+            while suspects:
+                item = suspects.pop(0)
+                future = pool.submit(process, item.path)
+                try:
+                    result = future.result()
+                except BrokenProcessPool:
+                    yield _worker_died(item)
+                    pool.shutdown(wait=True)
+                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
+                                               initializer=_init_worker)
+                    continue
+                except Exception as exc:
+                    result = _task_failed(item, exc)
+                yield result
+            for item in todo:
+                inflight[pool.submit(process, item.path)] = item
+                if len(inflight) >= window:
+                    break
+            while inflight:
+                done, _ = wait(inflight, timeout=idle_every, return_when=FIRST_COMPLETED)
+                idle()
+                for future in done:
+                    item = inflight.pop(future)
+                    try:
+                        result = future.result()
+                    except BrokenProcessPool:
+                        suspects = [item, *inflight.values()]
+                        raise _Broken from None
+                    except Exception as exc:
+                        result = _task_failed(item, exc)
+                    yield result
+                    nxt = next(todo, None)
+                    if nxt is not None:
+                        inflight[pool.submit(process, nxt.path)] = nxt
+        except _Broken:
+            continue
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+        return
+
+
+def _ray_task(row: dict) -> dict:
+    return asdict(process(row["path"]))
+
+
+def run_ray(items: list[Input], jobs: int, address: str | None = None) -> Iterator[Result]:
+    """Results of ``items`` from Ray Data: ``from_items`` over the paths, ``map(process)``.
+
+    Without ``address`` a local Ray is started with ``num_cpus=jobs``; with it, the batch runs
+    on that cluster, whose workers must see the same paths (a shared file system) and have
+    congvan installed.
+    """
+    try:
+        import ray
+        import ray.data
+    except ImportError as exc:
+        raise UsageError(f"--engine ray needs Ray: pip install 'congvan[ray]' ({exc})") from None
+    if not items:
+        return
+    started = not ray.is_initialized()
+    if started:
+        env = {"env_vars": {"OMP_THREAD_LIMIT": "1"}}
+        kwargs = {"address": address} if address else {"num_cpus": jobs,
+                                                        "include_dashboard": False}
+        ray.init(runtime_env=env, log_to_driver=False, logging_level="ERROR", **kwargs)
+    try:
+        context = ray.data.DataContext.get_current()
+        context.enable_progress_bars = False
+        # Small blocks: results stream back as they finish, and no block is a big unit of loss.
+        blocks = max(1, min(len(items), max(4 * jobs, len(items) // 25)))
+        ds = ray.data.from_items([{"path": item.path} for item in items],
+                                 override_num_blocks=blocks)
+        for row in ds.map(_ray_task, num_cpus=1).iter_rows():
+            yield Result(**{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()})
+    finally:
+        if started:
+            ray.shutdown()
+
+
+# --- progress -------------------------------------------------------------------------------
+
+class Progress:
+    """A tqdm bar on a terminal; otherwise a plain line on stderr every ``LOG_EVERY`` seconds."""
+
+    def __init__(self, total: int, mode: str):
+        self.total, self.mode = total, mode
+        self.done = self.pages = self.failed = 0
+        self.start = self._last = time.monotonic()
+        self._bar = None
+        if mode == "bar" and total:
+            from tqdm import tqdm
+            tqdm.monitor_interval = 0
+            self._bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True,
+                             smoothing=0.05, desc="extract")
+
+    def update(self, result: Result) -> None:
+        self.done += 1
+        self.pages += result.pages
+        self.failed += result.status == "failed"
+        if self._bar is not None:
+            self._bar.set_postfix(pages=self.pages, failed=self.failed, refresh=False)
+            self._bar.update(1)
+        elif self.mode == "log" and time.monotonic() - self._last >= LOG_EVERY:
+            self._last = time.monotonic()
+            self.log()
+
+    def log(self) -> None:
+        elapsed = time.monotonic() - self.start
+        rate = self.done / elapsed if elapsed else 0.0
+        eta = (self.total - self.done) / rate if rate else 0.0
+        pct = 100 * self.done / self.total if self.total else 100.0
+        print(f"congvan: {self.done}/{self.total} documents ({pct:.0f}%), {self.pages} pages, "
+              f"{rate:.1f} doc/s, {self.failed} failed, ETA {_duration(eta)}",
+              file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+
+
+def _duration(seconds: float) -> str:
+    seconds = int(round(seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds // 60 % 60:02d}m"
+
+
+# --- the batch ------------------------------------------------------------------------------
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def manifest_row(result: Result, item: Input) -> dict:
+    status = "unsupported" if result.error_code == "input.unsupported" else result.status
+    return {"path": item.path, "status": status, "duplicate_of": "", "id": result.id,
+            "sha256": item.sha256 or "", "bytes": item.size if item.sha256 else "",
+            "kind": result.kind, "pages": result.pages, "warning_count": result.warning_count,
+            "error_code": result.error_code or "", "error_message": result.error_message or "",
+            "seconds": result.seconds, "pipeline_version": result.pipeline_version or "",
+            "finished_at": _now()}
+
+
+def row_failed(row: dict) -> bool:
+    """Whether the input's record is a failure (a duplicate repeats its first copy's error)."""
+    return row["status"] in FAILED or (row["status"] == "duplicate" and bool(row["error_code"]))
+
+
+class _StdoutSink:
+    """``--format jsonl``: each record printed as it finishes; nothing kept on disk."""
+
+    def __init__(self):
+        self.rows: dict[str, dict] = {}
+
+    def append(self, line: str, row: dict) -> None:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+        self.rows[row["path"]] = row
+
+    def tick(self) -> None:
+        pass
+
+
+@dataclass
+class Summary:
+    """What a run did to its inputs: status counts, and how many were skipped as done."""
+
+    counts: Counter = field(default_factory=Counter)
+    extracted: int = 0
+    skipped: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+    manifest: Path | None = None
+
+    @property
+    def exit_status(self) -> int:
+        return 3 if self.failed else 0
+
+    def __str__(self) -> str:
+        total = sum(self.counts.values())
+        parts = ", ".join(f"{self.counts[s]} {s}" for s in
+                          ("ok", "partial", "failed", "unsupported", "duplicate") if self.counts[s])
+        text = (f"congvan: {total} inputs: {parts or 'none'}; {self.extracted} extracted now, "
+                f"{self.skipped} already done; {self.seconds:.1f} s")
+        if self.manifest is not None:
+            text += f"\ncongvan: manifest: {self.manifest}"
+        return text
+
+
+def run_batch(paths: list[str], out: Path | None, *, jobs: int = 0, engine: str = "local",
+              address: str | None = None, retry_failed: bool = False,
+              progress: str = "auto") -> Summary:
+    """Extract every input under ``paths``; into ``out`` (resumable), or to stdout as JSONL.
+
+    ``progress`` is ``auto`` (a bar on a terminal, log lines otherwise), ``bar``, ``log`` or
+    ``off``. Returns the summary; its ``exit_status`` is the command's.
+    """
+    start = time.monotonic()
+    jobs = jobs or default_jobs()
+    if progress == "auto":
+        progress = "bar" if sys.stderr.isatty() else "log"
+    inputs = discover(paths)
+    journal = Journal(out) if out is not None else None
+    if journal is not None:
+        journal.open()
+    try:
+        sink = journal if journal is not None else _StdoutSink()
+        committed = journal.index if journal is not None else {}
+        summary = _run(inputs, sink, committed, jobs, engine, address, retry_failed, progress)
+        if journal is not None:
+            summary.manifest = out / MANIFEST
+            if not _state_matches(journal):   # something changed since the tables were built
+                finalize(journal)
+            rows = {p: journal.index[one_line(p)].row for p in inputs}
+        else:
+            rows = sink.rows
+    finally:
+        if journal is not None:
+            journal.close()
+    for row in rows.values():
+        summary.counts[row["status"]] += 1
+        summary.failed += row_failed(row)
+    summary.seconds = time.monotonic() - start
+    return summary
+
+
+def _run(inputs: list[str], sink, committed: dict, jobs: int, engine: str,
+         address: str | None, retry_failed: bool, progress: str) -> Summary:
+    summary = Summary()
+    scan = None
+    if progress == "bar" and len(inputs) > 1000:
+        from tqdm import tqdm
+        scan = tqdm(total=len(inputs), unit="file", desc="hash", file=sys.stderr, leave=False)
+    items = list(inspect_all(inputs, (lambda: scan.update(1)) if scan else (lambda: None)))
+    if scan is not None:
+        scan.close()
+
+    def current(item: Input):
+        """The committed entry that already answers for ``item``, if any."""
+        entry = committed.get(one_line(item.path))
+        if entry is None or entry.row["pipeline_version"] != __version__ \
+                or entry.row["sha256"] != (item.sha256 or ""):
+            return None
+        if retry_failed and row_failed(entry.row):
+            return None
+        return entry
+
+    # Bytes that already have a record which stays: those are never extracted again.
+    # (Entries of paths not given this time stay too: an output folder accumulates.)
+    answered = {one_line(item.path): current(item) for item in items}
+    canon: dict[str, str] = {}
+    for key, entry in committed.items():
+        row = entry.row
+        if key in answered and answered[key] is None:
+            continue               # about to be redone: its old bytes are not a reference
+        if row["status"] != "duplicate" and row["sha256"] and row["bytes"] != "0" \
+                and row["pipeline_version"] == __version__:
+            canon.setdefault(row["sha256"], entry.path)
+    todo: list[Input] = []
+    fresh: set[str] = set()                   # paths given a new record in this run
+    waiting: dict[str, list[Input]] = {}      # canonical path -> its duplicates
+    now: list[tuple[Result, Input]] = []      # decided in the parent
+    kept_dups: list[tuple[Input, str]] = []   # duplicates of a record already committed
+    for item in items:
+        entry = answered[one_line(item.path)]
+        if entry is not None and (entry.row["status"] != "duplicate"
+                                  or canon.get(item.sha256) == entry.row["duplicate_of"]):
+            summary.skipped += 1
+            continue
+        dedupe = item.sha256 is not None and item.size > 0
+        if dedupe and item.sha256 in canon:
+            first = canon[item.sha256]
+            if first in fresh:
+                waiting.setdefault(first, []).append(item)
+            else:
+                kept_dups.append((item, first))
+            continue
+        if item.failure is not None:
+            now.append((Result.of(item.failure, 0.0), item))
+        else:
+            todo.append(item)
+        fresh.add(item.path)
+        if dedupe:
+            canon[item.sha256] = item.path
+    by_path = {item.path: item for item in todo}
+
+    def emit(result: Result, item: Input) -> None:
+        row = manifest_row(result, item)
+        sink.append(result.line, row)
+        for dup in waiting.pop(item.path, ()):
+            _emit_duplicate(sink, dup, result.line, row)
+
+    report = Progress(len(todo), progress)
+    if progress == "log" and len(inputs):
+        print(f"congvan: {len(inputs)} inputs: {len(todo)} to extract, {summary.skipped} "
+              f"already done", file=sys.stderr, flush=True)
+    try:
+        for result, item in now:
+            emit(result, item)
+        for item, first in kept_dups:
+            entry = committed[one_line(first)]
+            _emit_duplicate(sink, item, sink.read_line(entry), entry.row)
+        if engine == "ray":
+            results = run_ray(todo, jobs, address)
+        else:
+            results = run_local(todo, jobs, idle=sink.tick)
+        for result in results:
+            emit(result, by_path[result.path])
+            summary.extracted += 1
+            report.update(result)
+            sink.tick()
+    finally:
+        report.close()
+        if isinstance(sink, Journal):
+            sink.commit()     # whatever finished is kept, even on Ctrl-C
+    return summary
+
+
+def _emit_duplicate(sink, item: Input, line: str, first_row: dict) -> None:
+    record = json.loads(line)
+    record["source"]["path"] = item.path
+    row = dict(first_row, path=item.path, status="duplicate", duplicate_of=first_row["path"],
+               sha256=item.sha256, bytes=item.size, seconds=0, finished_at=_now())
+    sink.append(record_line(record), row)
+
+
+# --- the end of a run: tables and records/ from records.jsonl --------------------------------
+
+def _state(journal: Journal) -> dict:
+    files = {}
+    for path in (journal.records_path, journal.manifest_path):
+        st = path.stat()
+        files[path.name] = [st.st_size, st.st_mtime_ns]
+    return {"files": files, "tables": table_columns()}
+
+
+def _state_matches(journal: Journal) -> bool:
+    try:
+        saved = json.loads((journal.folder / STATE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    tables = [journal.folder / f"{name}.csv" for name in table_columns()]
+    return json.dumps(saved) == json.dumps(_state(journal)) and all(p.exists() for p in tables)
+
+
+def finalize(journal: Journal) -> None:
+    """Compact the journal into path order; rebuild ``records/`` and the tables from it."""
+    from pipeline.export import atomic_open
+    entries = sorted(journal.index.values(), key=lambda e: e.path)
+    names = record_file_names(e.path for e in entries)
+    compactor = journal.compactor()
+    tables = TableWriter(journal.folder)
+    files = RecordFiles(journal.folder / "records")
+    seen: set[str] = set()
+    try:
+        for entry in entries:
+            line = journal.read_line(entry)
+            record = json.loads(line)
+            compactor.add(line, entry.row)
+            tables.add(record, f"records/{names[entry.path]}", items=record["id"] not in seen)
+            seen.add(record["id"])
+            files.put(names[entry.path], record_pretty(record))
+    except BaseException:
+        compactor.abort()
+        tables.abort()
+        raise
+    compactor.commit()
+    tables.commit()
+    files.finish()
+    with atomic_open(journal.folder / STATE) as f:
+        json.dump(_state(journal), f)
+
+
+# --- the command ----------------------------------------------------------------------------
+
+def run_extract(args) -> int:
+    """``congvan extract``: see ``congvan extract --help``. Returns the exit status."""
+    if args.address and args.engine != "ray":
+        raise UsageError("--address is for --engine ray")
+    if args.format == "json":
+        inputs = discover(args.paths)
+        if len(inputs) != 1:
+            raise UsageError(f"--format json prints one record: give one file "
+                             f"({len(inputs)} inputs found); use --format jsonl for several")
+        record = extract_file(inputs[0])
+        sys.stdout.write(record_pretty(record))
+        return 3 if record.status == "failed" else 0
+    out = Path(args.out) if args.out else None
+    progress = "off" if args.quiet else "auto"
+    try:
+        summary = run_batch(args.paths, out, jobs=args.jobs, engine=args.engine,
+                            address=args.address, retry_failed=args.retry_failed,
+                            progress=progress)
+    except JournalError as exc:
+        raise UsageError(str(exc)) from None
+    except KeyboardInterrupt:
+        print("congvan: interrupted; run the same command again to finish the batch",
+              file=sys.stderr)
+        return 130
+    print(summary, file=sys.stderr)
+    return summary.exit_status
