@@ -228,13 +228,15 @@ class _Broken(Exception):
 
 
 def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: None,
-              idle_every: float = 0.5) -> Iterator[Result]:
+              idle_every: float = 0.5, task: Callable[[str], Result] = process
+              ) -> Iterator[Result]:
     """Results of ``items`` in completion order, from a pool of ``jobs`` processes.
 
     At most ``4 * jobs`` documents are in flight, so memory does not grow with the batch.
     When a worker dies (a crash in a native library, the OOM killer), the documents that were
     in flight are retried one at a time in a new pool; one that kills its worker again gets a
-    ``failed`` record with code ``internal``, and the batch goes on.
+    ``failed`` record with code ``internal``, and the batch goes on. ``task`` (a module-level
+    function, default :func:`process`) is what a worker runs for one path.
     """
     todo = iter(items)
     window = 4 * jobs
@@ -246,7 +248,7 @@ def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: 
         try:
             while suspects:
                 item = suspects.pop(0)
-                future = pool.submit(process, item.path)
+                future = pool.submit(task, item.path)
                 try:
                     result = future.result()
                 except BrokenProcessPool:
@@ -259,7 +261,7 @@ def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: 
                     result = _task_failed(item, exc)
                 yield result
             for item in todo:
-                inflight[pool.submit(process, item.path)] = item
+                inflight[pool.submit(task, item.path)] = item
                 if len(inflight) >= window:
                     break
             while inflight:
@@ -277,7 +279,7 @@ def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: 
                     yield result
                     nxt = next(todo, None)
                     if nxt is not None:
-                        inflight[pool.submit(process, nxt.path)] = nxt
+                        inflight[pool.submit(task, nxt.path)] = nxt
         except _Broken:
             continue
         finally:
@@ -297,6 +299,8 @@ def run_ray(items: list[Input], jobs: int, address: str | None = None) -> Iterat
     congvan installed.
     """
     try:
+        import logging
+
         import ray
         import ray.data
     except ImportError as exc:
@@ -310,6 +314,7 @@ def run_ray(items: list[Input], jobs: int, address: str | None = None) -> Iterat
                                                         "include_dashboard": False}
         ray.init(runtime_env=env, log_to_driver=False, logging_level="ERROR", **kwargs)
     try:
+        logging.getLogger("ray.data").setLevel(logging.ERROR)   # our progress, not Ray's
         context = ray.data.DataContext.get_current()
         context.enable_progress_bars = False
         # Small blocks: results stream back as they finish, and no block is a big unit of loss.

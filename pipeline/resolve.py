@@ -71,7 +71,7 @@ def _merge_references(cands: list[Candidate]) -> list[Candidate]:
 
 def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]:
     """All record fields of one normalized letter, and the warnings raised on the way."""
-    from pipeline.extract import deadlines, phones, references, web
+    from pipeline.extract import dates, deadlines, phones, references, web
 
     layout: Layout = zone(text)
     warnings: list[schema.RecordWarning] = []
@@ -128,6 +128,12 @@ def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]
         if key not in seen_due:
             seen_due.add(key)
             out["deadlines"].append(_item(schema.Deadline, c, text))
+
+    # An impossible date anywhere (a cited document's "31/02/2024") is worth a warning.
+    reported = {w.span for w in warnings}
+    for c in dates.find_dates(text, 0, len(text)):
+        if c.problem and (c.start, c.end) not in reported:
+            _keep(c, warnings)
 
     out["phones"] = _unique(c.value for c in phones.find_phones(text, 0, len(text))
                             if _keep(c, warnings))

@@ -103,8 +103,15 @@ def _parts(m: re.Match[str]) -> tuple[int | None, int | None, int | None]:
     return None, None, None
 
 
-def _plausible(year, month, day) -> bool:
-    """Whether digit groups are a date at all (a wrong one is invalid; "45/12/2024" is none)."""
+def _plausible(m: re.Match[str]) -> bool:
+    """Whether digit groups are a date at all (a wrong one is invalid; "45/12/2024" is none).
+
+    A group of OCR look-alikes only ("IO/II/IIII") is letters, not digits.
+    """
+    if any(g and not any(c.isdigit() for c in g)
+           for k, g in m.groupdict().items() if k.endswith(_GROUPS)):
+        return False
+    _year, month, day = _parts(m)
     return (day is None or day <= 39) and (month is None or month <= 19)
 
 
@@ -132,7 +139,7 @@ def parse_date(s: str) -> tuple[str | None, tuple[str, str] | None]:
     'date.invalid'
     """
     for m in _date_regex().finditer(s):
-        if _plausible(*_parts(m)):
+        if _plausible(m):
             return _value(m)
     return None, None
 
@@ -143,7 +150,7 @@ def match_date(text: str, pos: int, year: int | None = None):
     With ``year`` given, a date written without its year ("15/6") takes that year.
     """
     m = _date_regex().match(text, pos)
-    if m and _plausible(*_parts(m)):
+    if m and _plausible(m):
         return (*_value(m), m.end())
     if year is None:
         return None
@@ -152,7 +159,7 @@ def match_date(text: str, pos: int, year: int | None = None):
         return None
     day = _number(m["num_day"] or m["long_day"])
     month = _number(m["num_month"] or m["long_month"])
-    if day is None or month is None or not _plausible(year, month, day):
+    if day is None or month is None or day > 39 or month > 19:
         return None
     return (*_iso(year, month, day, m.group()), m.end())
 
@@ -165,7 +172,7 @@ def find_dates(text: str, start: int = 0, end: int | None = None) -> Iterator[Ca
     """
     end = len(text) if end is None else end
     for m in _date_regex().finditer(text, start, end):
-        if not _plausible(*_parts(m)):
+        if not _plausible(m):
             continue
         value, problem = _value(m)
         rule = "date.long" if m["long_year"] else "date.numeric" if m["num_year"] else "date.month"

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 
 from pipeline.extract.base import Candidate
+from pipeline.extract.dates import parse_date
 from pipeline.layout import SUBJECT_PREFIX, Layout, type_heading_of
 
 NUMBER = re.compile(r"""
@@ -22,11 +23,6 @@ NUMBER = re.compile(r"""
     """, re.VERBOSE)
 # What NĐ 30/2020 allows in a symbol; a few abbreviations carry lower case (TTr, QyĐ, GDTrH).
 SYMBOL_OK = re.compile(r"^[0-9A-Za-zĐđ&.]+(?:[-/][0-9A-Za-zĐđ&.]+)*$")
-DATE_PARTS = re.compile(r"""
-    ng[àa]y\b\s*(?P<day>\d{1,2})?[\s.…_]*
-    th[áa]ng\b\s*(?P<month>\d{1,2})?[\s.…_]*
-    n[ăa]m\b\s*(?P<year>\d{4})?
-    """, re.VERBOSE | re.IGNORECASE)
 _OCR_DIGITS = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1"})
 
 
@@ -40,6 +36,10 @@ def find_number(layout: Layout) -> Iterator[Candidate]:
     number = m.group("number").translate(_OCR_DIGITS) or None
     symbol = re.sub(r"\s+", "", m.group("symbol")).rstrip(".")
     problem = None
+    after = piece.text[m.end():m.end() + 1]
+    if after and not after.isspace() and after not in ".,;":
+        # "12/UBND-VP#3": the symbol runs on with characters NĐ 30/2020 does not allow.
+        symbol += piece.text[m.end():].split()[0]
     if not SYMBOL_OK.match(symbol):
         problem = ("number.malformed", f"symbol {symbol!r} does not follow NĐ 30/2020 Phụ lục III")
     yield Candidate("number", piece.start + m.start(), piece.start + m.end(),
@@ -54,26 +54,6 @@ def find_document_type(layout: Layout) -> Iterator[Candidate]:
     else:
         # NĐ 30/2020, Điều 8: a công văn carries no type name; "V/v" marks its trích yếu.
         yield Candidate("document_type", 0, 0, "Công văn", 0.8, "type.default_cong_van")
-
-
-def parse_header_date(text: str) -> tuple[str | None, tuple[str, str] | None]:
-    """"ngày 04 tháng 4 năm 2023" -> "2023-04-04"; blanks reduce the ISO date."""
-    m = DATE_PARTS.search(text)
-    if not m or not m.group("year"):
-        return None, None
-    year, month, day = m.group("year"), m.group("month"), m.group("day")
-    if not month:
-        return year, None
-    if not 1 <= int(month) <= 12:
-        return None, ("date.invalid", f"month {month} in {text!r} does not exist")
-    if not day:
-        return f"{year}-{int(month):02d}", None
-    import datetime
-    try:
-        datetime.date(int(year), int(month), int(day))
-    except ValueError:
-        return None, ("date.invalid", f"{text!r} is not a date that exists")
-    return f"{year}-{int(month):02d}-{int(day):02d}", None
 
 
 # A Công điện has no place line; it states its own date where it was sent:
@@ -91,9 +71,7 @@ def find_place_date(layout: Layout) -> Iterator[Candidate]:
     if piece is None:
         m = SENT_AT.search(layout.text)
         if m:
-            d = re.sub(r"^(\d{1,2})/(\d{1,2})/(\d{4})$", r"ngày \1 tháng \2 năm \3",
-                       m.group("date"))
-            iso, problem = parse_header_date(d)
+            iso, problem = parse_date(m.group("date"))
             yield Candidate("issued", m.start("date"), m.end("date"), iso, 0.8,
                             "date.sent_at", problem)
         return
@@ -101,7 +79,7 @@ def find_place_date(layout: Layout) -> Iterator[Candidate]:
     place = re.sub(r"^\W+", "", m.group("place")).strip()
     yield Candidate("place", piece.start + m.start("place"), piece.start + m.end("place"),
                     place, 1.0, "place.date_line")
-    iso, problem = parse_header_date(m.group("date"))
+    iso, problem = parse_date(m.group("date"))
     yield Candidate("issued", piece.start + m.start("date"), piece.start + m.end("date"),
                     iso, 1.0, "date.date_line", problem)
 

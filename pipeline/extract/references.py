@@ -105,9 +105,11 @@ def _issuer_end_regex() -> re.Pattern[str]:
 def _issuer_at(text: str, pos: int, end: int) -> tuple[str | None, int]:
     """(issuer, its end) of the name starting at ``pos``; (None, pos) if there is none."""
     stop = _issuer_end_regex().search(text, pos, min(end, pos + _ISSUER_MAX + 1))
-    issuer_end = stop.start() if stop else min(end, pos + _ISSUER_MAX)
+    if stop is None and end - pos > _ISSUER_MAX:  # no end in sight: a sentence, not a name
+        return None, pos
+    issuer_end = stop.start() if stop else end
     issuer = " ".join(text[pos:issuer_end].split())
-    if not issuer or not issuer[0].isupper() or stop is None:
+    if not issuer or not issuer[0].isupper():
         return None, pos
     return issuer, pos + len(text[pos:issuer_end].rstrip())
 

@@ -1,7 +1,7 @@
 import pytest
 
 from pipeline.extract.heading import (find_document_type, find_number, find_place_date,
-                                      find_subject, parse_header_date)
+                                      find_subject)
 from tests.conftest import layout_of
 
 
@@ -30,30 +30,10 @@ def test_no_number_line(text):
     assert list(find_number(layout_of(text))) == []
 
 
-def test_malformed_symbol_is_a_problem():
-    (c,) = find_number(layout_of("Số: 12/UBND-VP#3\n"))
-    assert c.problem is None or c.problem[0] == "number.malformed"
-    (c,) = find_number(layout_of("Số: 12/UBND-V(P)\n"))
-    assert c.value["symbol"] == "UBND-V"
-
-
-@pytest.mark.parametrize("text,iso", [
-    ("ngày 04 tháng 4 năm 2023", "2023-04-04"),
-    ("ngày 5 tháng 10 năm 2024", "2024-10-05"),
-    ("ngày   tháng 02 năm 2024", "2024-02"),
-    ("ngày  tháng  năm 2025", "2025"),
-    ("ngày … tháng … năm 2025", "2025"),
-    ("ngày ... tháng 6 năm 2026", "2026-06"),
-    ("ngày  tháng  năm 20", None),
-])
-def test_parse_header_date(text, iso):
-    assert parse_header_date(text) == (iso, None)
-
-
-@pytest.mark.parametrize("text", ["ngày 31 tháng 02 năm 2024", "ngày 12 tháng 13 năm 2024"])
-def test_impossible_header_date_is_a_problem(text):
-    iso, problem = parse_header_date(text)
-    assert iso is None and problem[0] == "date.invalid"
+@pytest.mark.parametrize("line", ["Số: 12/UBND-VP#3", "Số: 12/UBND-V(P)", "Số: 12/UBND-VP?"])
+def test_malformed_symbol_is_a_problem(line):
+    (c,) = find_number(layout_of(line + "\n"))
+    assert c.problem[0] == "number.malformed"
 
 
 @pytest.mark.parametrize("line,place,iso", [
@@ -65,6 +45,19 @@ def test_impossible_header_date_is_a_problem(text):
 def test_place_date(line, place, iso):
     found = {c.field: c.value for c in find_place_date(layout_of(line + "\n"))}
     assert found == {"place": place, "issued": iso}
+
+
+@pytest.mark.parametrize("line", ["Hà Nội, ngày 31 tháng 02 năm 2024",
+                                  "Hà Nội, ngày 12 tháng 13 năm 2024"])
+def test_impossible_issue_date_is_a_problem(line):
+    (place, issued) = find_place_date(layout_of(line + "\n"))
+    assert issued.value is None and issued.problem[0] == "date.invalid"
+
+
+def test_cong_dien_states_its_date_where_it_was_sent():
+    layout = layout_of("Số: 9/CĐ-UBND\n\nCÔNG ĐIỆN\nVề việc ứng phó bão\n\nNội dung.\n"
+                       "Điện phát hồi 14 giờ 30 phút, ngày 24 tháng 4 năm 2024./.\n")
+    assert [(c.field, c.value) for c in find_place_date(layout)] == [("issued", "2024-04-24")]
 
 
 def test_no_place_date_in_a_sentence_about_dates():
