@@ -50,16 +50,21 @@ class UsageError(Exception):
 
 # --- inputs ---------------------------------------------------------------------------------
 
-def discover(paths: Iterable[str]) -> list[str]:
+def discover(paths: Iterable[str], exclude: Path | None = None) -> list[str]:
     """Every input file under ``paths``, each once, in order; folders are searched recursively.
 
     Names starting with "." are skipped inside folders (a path given explicitly is kept);
     symbolic links to folders are followed, each real folder once. A folder that cannot be
     listed becomes an input itself, so it gets a ``failed`` record instead of vanishing.
+    The folder ``exclude`` (the output folder, which may lie inside an input folder) is
+    not searched.
     """
     found: list[str] = []
     seen: set[str] = set()
     visited: set[tuple[int, int]] = set()
+    if exclude is not None and exclude.is_dir():
+        st = exclude.stat()
+        visited.add((st.st_dev, st.st_ino))
 
     def add(p: str) -> None:
         if p not in seen:
@@ -227,6 +232,20 @@ class _Broken(Exception):
     pass
 
 
+def _check_workers_start(ctx) -> None:
+    """After a pool broke: make sure a worker can start at all, or stop the batch.
+
+    Otherwise a pool that cannot start (say, a script using the library without an
+    ``if __name__ == "__main__":`` guard) would fail every document one by one.
+    """
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker) as pool:
+        try:
+            pool.submit(os.getpid).result(timeout=120)
+        except BrokenProcessPool:
+            raise RuntimeError("congvan: worker processes die as they start; nothing can be "
+                               "extracted (see the errors above)") from None
+
+
 def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: None,
               idle_every: float = 0.5, task: Callable[[str], Result] = process
               ) -> Iterator[Result]:
@@ -281,6 +300,7 @@ def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: 
                     if nxt is not None:
                         inflight[pool.submit(task, nxt.path)] = nxt
         except _Broken:
+            _check_workers_start(ctx)
             continue
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
@@ -308,11 +328,22 @@ def run_ray(items: list[Input], jobs: int, address: str | None = None) -> Iterat
     if not items:
         return
     started = not ray.is_initialized()
-    if started:
-        env = {"env_vars": {"OMP_THREAD_LIMIT": "1"}}
-        kwargs = {"address": address} if address else {"num_cpus": jobs,
-                                                        "include_dashboard": False}
-        ray.init(runtime_env=env, log_to_driver=False, logging_level="ERROR", **kwargs)
+    if started and address:
+        ray.init(address=address, runtime_env={"env_vars": {"OMP_THREAD_LIMIT": "1"}},
+                 log_to_driver=False, logging_level="ERROR")
+    elif started:
+        # The local raylet starts its workers with its own environment, inherited from
+        # here: cheaper than a runtime_env (which costs seconds of start-up).
+        saved = os.environ.get("OMP_THREAD_LIMIT")
+        os.environ["OMP_THREAD_LIMIT"] = "1"
+        try:
+            ray.init(num_cpus=jobs, include_dashboard=False, log_to_driver=False,
+                     logging_level="ERROR")
+        finally:
+            if saved is None:
+                del os.environ["OMP_THREAD_LIMIT"]
+            else:
+                os.environ["OMP_THREAD_LIMIT"] = saved
     try:
         logging.getLogger("ray.data").setLevel(logging.ERROR)   # our progress, not Ray's
         context = ray.data.DataContext.get_current()
@@ -452,7 +483,7 @@ def run_batch(paths: list[str], out: Path | None, *, jobs: int = 0, engine: str 
     jobs = jobs or default_jobs()
     if progress == "auto":
         progress = "bar" if sys.stderr.isatty() else "log"
-    inputs = discover(paths)
+    inputs = discover(paths, exclude=out)
     journal = Journal(out) if out is not None else None
     if journal is not None:
         journal.open()
@@ -583,22 +614,48 @@ def _state(journal: Journal) -> dict:
     files = {}
     for path in (journal.records_path, journal.manifest_path):
         st = path.stat()
-        files[path.name] = [st.st_size, st.st_mtime_ns]
+        files[path.name] = [st.st_ino, st.st_size, st.st_mtime_ns]
     return {"files": files, "tables": table_columns()}
 
 
-def _state_matches(journal: Journal) -> bool:
+def _saved_state(journal: Journal) -> dict | None:
     try:
-        saved = json.loads((journal.folder / STATE).read_text(encoding="utf-8"))
+        return json.loads((journal.folder / STATE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
+        return None
+
+
+def _state_matches(journal: Journal) -> bool:
+    """Whether nothing changed since the last ``finalize`` (then it can be skipped)."""
+    saved = _saved_state(journal)
     tables = [journal.folder / f"{name}.csv" for name in table_columns()]
-    return json.dumps(saved) == json.dumps(_state(journal)) and all(p.exists() for p in tables)
+    return (saved is not None and json.dumps(saved) == json.dumps(_state(journal))
+            and all(p.exists() for p in tables))
+
+
+def _appended_since_finalize(journal: Journal) -> int:
+    """Offset in records.jsonl from which lines are newer than the last ``finalize``.
+
+    ``finalize`` leaves a compacted file and notes its inode and size; later runs only append
+    to it. A different inode (or no note) means nothing is known: every line counts as new.
+    """
+    saved = _saved_state(journal)
+    try:
+        ino, size, _ = saved["files"][journal.records_path.name]
+    except (TypeError, KeyError, ValueError):
+        return 0
+    st = journal.records_path.stat()
+    return size if st.st_ino == ino and st.st_size >= size else 0
 
 
 def finalize(journal: Journal) -> None:
-    """Compact the journal into path order; rebuild ``records/`` and the tables from it."""
+    """Compact the journal into path order; rebuild the tables and ``records/`` from it.
+
+    A ``records/`` file is written when its record is new since the last finalize or the
+    file is missing; files of paths no longer in the journal are removed.
+    """
     from pipeline.export import atomic_open
+    new_from = _appended_since_finalize(journal)
     entries = sorted(journal.index.values(), key=lambda e: e.path)
     names = record_file_names(e.path for e in entries)
     compactor = journal.compactor()
@@ -610,9 +667,13 @@ def finalize(journal: Journal) -> None:
             line = journal.read_line(entry)
             record = json.loads(line)
             compactor.add(line, entry.row)
-            tables.add(record, f"records/{names[entry.path]}", items=record["id"] not in seen)
+            name = names[entry.path]
+            tables.add(record, f"records/{name}", items=record["id"] not in seen)
             seen.add(record["id"])
-            files.put(names[entry.path], record_pretty(record))
+            if entry.offset >= new_from or not files.has(name):
+                files.put(name, record_pretty(record))
+            else:
+                files.keep(name)
     except BaseException:
         compactor.abort()
         tables.abort()

@@ -52,7 +52,8 @@ def _add_extract_args(p: argparse.ArgumentParser) -> None:
                             "manifest.csv (resumable)")
     where.add_argument("--format", choices=["json", "jsonl"],
                        help="print records to stdout instead of writing --out "
-                            "(json: one FILE, pretty; jsonl: one line per record)")
+                            "(json: one FILE, pretty; jsonl: one line per record, in the "
+                            "order they finish)")
     p.add_argument("--jobs", "-j", type=_jobs, default=0, metavar="N",
                    help="worker processes, one document per task (default 0: all cores)")
     p.add_argument("--engine", choices=["local", "ray"], default="local",

@@ -84,8 +84,9 @@ def record_file_names(paths: Iterable[str]) -> dict[str, str]:
     """``records/`` file name for each input path: its stem, or stem plus a path hash on a clash.
 
     A stem shared by several inputs (compared case-insensitively, for case-insensitive file
-    systems) gets ``-`` and 8 hex digits of the path's SHA-1, so a name never depends on which
-    other files are in the batch. ``a/12.txt`` and ``b/12.txt`` -> ``12-3f2a....json``.
+    systems) gets ``-`` and 8 hex digits of the path's SHA-1, so a clashing path's name does
+    not depend on which, or how many, other paths clash with it:
+    ``a/12.txt`` and ``b/12.txt`` -> ``12-3f2a91c0.json`` and ``12-b71e0d44.json``.
     """
     paths = list(paths)
     by_stem: dict[str, list[str]] = {}
@@ -120,6 +121,13 @@ class RecordFiles:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
         self._written: set[str] = set()
+
+    def has(self, name: str) -> bool:
+        return (self.folder / name).is_file()
+
+    def keep(self, name: str) -> None:
+        """Leave ``name`` as it is (known to be current) and do not remove it at ``finish``."""
+        self._written.add(name)
 
     def put(self, name: str, text: str) -> None:
         self._written.add(name)
@@ -188,6 +196,7 @@ DOCUMENT_COLUMNS: tuple[tuple[str, Callable[[dict], Any]], ...] = (
     ("recipient_count", lambda r: len(r.get("recipients") or [])),
     ("reference_count", lambda r: len(r.get("references") or [])),
     ("deadline_count", lambda r: len(r.get("deadlines") or [])),
+    ("encoding", lambda r: _at(r, "source", "encoding")),
     ("ocr_confidence", lambda r: _at(r, "source", "ocr", "mean_confidence")),
     ("pipeline_version", lambda r: r.get("pipeline_version")),
 )

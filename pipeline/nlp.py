@@ -282,7 +282,7 @@ def get_nlp() -> Language:
 
 def _label_scores(nlp) -> dict[str, float]:
     """Each label's precision on held-out letters, recorded by ``congvan train``."""
-    per_type = nlp.meta.get("congvan", {}).get("letters", {}).get("ents_per_type", {})
+    per_type = nlp.meta.get("congvan", {}).get("letters_test", {}).get("ents_per_type", {})
     return {label: round(float(v["p"]), 3) for label, v in per_type.items()
             if v.get("p") is not None}
 

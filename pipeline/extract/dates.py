@@ -21,7 +21,8 @@ from pipeline.resources import alternation, load_tsv
 
 _OCR_DIGITS = str.maketrans("OoIl", "0011")
 _DIGIT = "[0-9OoIl]"  # a digit, or a letter OCR confuses with one
-_BLANK = r"[ .…_]*"  # what an unsigned copy leaves where the day or month goes
+_GAP = r"[ \t]*(?:\n[ \t]*)?"  # spaces, and at most one line break of a wrapped line
+_BLANK = r"[ \t.…_]*(?:\n[ \t.…_]*)?"  # what an unsigned copy leaves for the day or month
 _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 
@@ -38,9 +39,9 @@ def _date_regex() -> re.Pattern[str]:
         (?<![\w/.-])
         (?:
             # ngày 04 tháng 4 năm 2023 | ngày … tháng 6 năm 2026 | ngày tháng năm 2025
-            (?i:{words("day")}) (?:[ ]*(?P<long_day>{d}{{1,2}})(?!\w))? {_BLANK}
-            (?i:{words("month")}) (?:[ ]*(?P<long_month>{d}{{1,2}})(?!\w))? {_BLANK}
-            (?:(?i:{words("year")})|/) [ ]* (?P<long_year>{d}{{4}})
+            (?i:{words("day")}) (?:{_GAP}(?P<long_day>{d}{{1,2}})(?!\w))? {_BLANK}
+            (?i:{words("month")}) (?:{_GAP}(?P<long_month>{d}{{1,2}})(?!\w))? {_BLANK}
+            (?:(?i:{words("year")})|/) {_GAP} (?P<long_year>{d}{{4}})
           |
             # [ngày] 04/4/2023 | 04-4-2023 | 04.4.2023 (one separator throughout)
             (?:(?i:{words("day")})[ ]+)?
@@ -48,8 +49,8 @@ def _date_regex() -> re.Pattern[str]:
             (?P<num_year>{d}{{4}})
           |
             # tháng 6/2024 | tháng 6 năm 2024 (no day: the month is the precision)
-            (?i:{words("month")}) [ ]* (?P<month_month>{d}{{1,2}})
-            [ ]* (?:/|-|(?i:{words("year")})) [ ]* (?P<month_year>{d}{{4}})
+            (?i:{words("month")}) {_GAP} (?P<month_month>{d}{{1,2}})
+            {_GAP} (?:/|-|(?i:{words("year")})) {_GAP} (?P<month_year>{d}{{4}})
         )
         (?![\w/]|[.-]\d)
         """, re.VERBOSE)

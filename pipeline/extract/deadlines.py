@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from functools import cache
 
 from pipeline.extract.base import Candidate
-from pipeline.extract.dates import match_date, time_regex, time_value, words
+from pipeline.extract.dates import find_dates, match_date, time_regex, time_value, words
 from pipeline.resources import alternation, load_tsv
 
 _LOOKBACK = 40  # characters before a cue searched for a cancelling word
@@ -88,10 +88,26 @@ def _period_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?i:{cues('period')})(?!\w)")
 
 
+# Where a clause ends: sentence punctuation, ";", ":", a blank line, or a line that starts a
+# list item. A bare line break does not: letters arrive hard-wrapped.
+_CLAUSE_END = re.compile(r"""
+    [.!?](?=\s) | ; | :(?![\d/]) | \n[ \t]*\n | \n(?=[ \t]*(?:[-+•*]|\d+[.)]|[a-zđ]\)))
+    """, re.VERBOSE)
+
+
+_LIST_MARK = re.compile(r"(?m)(?:^|(?<=\s))[a-zđ\d]{1,2}\)")
+
+
 def _clause_start(text: str, pos: int) -> int:
-    """Start of the clause that ends at ``pos``: after the last ". ", ";", ":" or line break."""
-    found = (text.rfind(mark, 0, pos) for mark in (". ", ";", ":", "\n", "!", "?"))
-    return max((i + (2 if text[i] == "." else 1) for i in found if i >= 0), default=0)
+    """Start of the clause that ends at ``pos``; a parenthesis ("(…, điện thoại: …)") is inside."""
+    start = 0
+    for m in _CLAUSE_END.finditer(text, max(0, pos - 600), pos):
+        start = m.end()
+    inside = _LIST_MARK.sub("", text[start:pos])  # "c) Rà soát …" opens no parenthesis
+    if inside.count(")") > inside.count("("):
+        opening = text.rfind("(", 0, start)
+        return _clause_start(text, opening) if opening >= 0 else start
+    return start
 
 
 def _action(text: str, cue_start: int) -> str | None:
@@ -101,7 +117,8 @@ def _action(text: str, cue_start: int) -> str | None:
     if heading:
         return " ".join(heading["head"].split())
     clause = text[_clause_start(text, cue_start):cue_start]
-    verb = _verb_regex().search(clause)
+    dates = list(find_dates(clause))  # the action follows a period stated before it
+    verb = _verb_regex().search(clause, dates[-1].end if dates else 0)
     if not verb:
         return None
     action = _trailer_regex().sub("", clause[verb.start():])
@@ -129,16 +146,18 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None,
         date = match_date(text, m.end(), year)
         if date is None or date[2] > end or date[2] in seen:
             continue
+        if date[0] and _before(date[0], issued) and match_date(text, m.end()) is None:
+            date = match_date(text, m.end(), year + 1)  # "trước ngày 15/01" in a December letter
         due, problem, date_end = date
         if due is not None and len(due) < 10:  # "trước tháng 6/2024": no day, no deadline
             continue
         groups = m.groupdict()
-        if groups.get("before") and _tail_regex("negator").search(text, max(start, m.start() - _LOOKBACK),
-                                                         m.start()):
-            continue
+        lookback = max(start, m.start() - _LOOKBACK)
+        if groups.get("before") and _tail_regex("negator").search(text, lookback, m.start()):
+            continue  # "ban hành trước ngày …": a cut-off in the past
         clause = text[_clause_start(text, m.start()):m.start()]
         if groups.get("until") and _period_regex().search(clause):
-            continue
+            continue  # "từ ngày … đến hết ngày …": a period
         seen.add(date_end)
         time = time_value(m) if m["time"] else None
         if rule == "deadline.label":
@@ -146,6 +165,7 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None,
         else:
             action = _action(text, m.start())
         if problem is None and _before(due, issued):
-            problem = ("deadline.before_issued", f"deadline {due} is before the issue date {issued}")
+            problem = ("deadline.before_issued",
+                       f"deadline {due} is before the issue date {issued}")
         yield Candidate("deadline", m.start(), date_end,
                         {"due": due, "time": time, "action": action}, score, rule, problem)

@@ -89,7 +89,7 @@ def _more_regex() -> re.Pattern[str]:
 def _tail_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """What may come between a symbol and its date, and between those and "của"."""
     before_date = re.compile(rf"[ \t]*,?[ \t]*(?:(?i:{cues('date')})[ \t]+)?")
-    before_issuer = re.compile(rf"[ \t]*,?[ \t]*(?:{cues('of')})[ \t]+")
+    before_issuer = re.compile(rf"[ \t]*,?[ \t]*(?:{cues('of')})\s+")
     return before_date, before_issuer
 
 
@@ -97,14 +97,25 @@ def _tail_regexes() -> tuple[re.Pattern[str], re.Pattern[str]]:
 def _issuer_end_regex() -> re.Pattern[str]:
     names = alternation(name for name, *_ in _doc_types())
     return re.compile(rf"""
-        [,;()\n:] | (?<!TP)(?<!Tp)\.
-        | \s+ (?: {cues("issuer_stop")} (?!\w) | (?:{cues("same")}\s+)?(?i:{names})\s+(?i:{cues("number")}) )
+        \s+ (?: {cues("issuer_stop")} (?!\w)
+              | (?:{cues("same")}\s+)? (?i:{names}) \s+ (?i:{cues("number")}) )  # the next citation
+        | [,;():] | (?<!TP)(?<!Tp)\. | (?P<wrap>\n)
         """, re.VERBOSE)
+
+
+def _wraps(text: str, newline: int) -> bool:
+    """Whether the line break at ``newline`` only wraps a name ("Bộ Nông nghiệp và\nPhát …")."""
+    after = text[newline + 1:newline + 40].lstrip(" \t")
+    before = text[max(0, newline - 4):newline].rstrip(" \t")
+    return bool(after) and (after[0].islower() or before.endswith((" và", "-")))
 
 
 def _issuer_at(text: str, pos: int, end: int) -> tuple[str | None, int]:
     """(issuer, its end) of the name starting at ``pos``; (None, pos) if there is none."""
-    stop = _issuer_end_regex().search(text, pos, min(end, pos + _ISSUER_MAX + 1))
+    limit = min(end, pos + _ISSUER_MAX + 1)
+    stop = _issuer_end_regex().search(text, pos, limit)
+    while stop and stop["wrap"] and _wraps(text, stop.start()):
+        stop = _issuer_end_regex().search(text, stop.end(), limit)
     if stop is None and end - pos > _ISSUER_MAX:  # no end in sight: a sentence, not a name
         return None, pos
     issuer_end = stop.start() if stop else end
@@ -132,24 +143,40 @@ def _tail(text: str, pos: int, end: int):
 
 @cache
 def _issued_by_regex() -> re.Pattern[str]:
-    """The clause before a citation that names its issuer: ", Sở X có văn bản số …"."""
+    """The clause before a citation that names its issuer.
+
+    ", Sở X có văn bản số …" (the issuer acts), or "đề nghị của Sở X tại Tờ trình số …" (the
+    last "của X" before "tại").
+    """
     return re.compile(rf"""
-        \A \s* (?P<issuer> [^\W\d_][^,;.:()\n]*? ) \s+ (?:{cues("issue")}) \s* (?i:các\s+)? \Z
-        """, re.VERBOSE)
+        \A \s* (?P<issuer> [^\W\d_][^,;.:()]*? ) \s+ (?:{cues("issue")}) \s*
+           (?: (?i:{cues("plural")}) \s+ )? \Z
+        | \A .* (?<!\w) (?:{cues("of")}) \s+ (?P<of> [^\W\d_][^,;.:()]*? ) \s+ (?:{cues("at")}) \s* \Z
+        """, re.VERBOSE | re.DOTALL)
+
+
+# Where the clause before a citation starts: punctuation, a blank line or a list item; a bare
+# line break does not end a clause (letters arrive hard-wrapped).
+_CLAUSE_END = re.compile(r"""
+    [.!?](?=\s) | [,;(] | :(?!\d) | \n[ \t]*\n | \n(?=[ \t]*(?:[-+•*]|\d+[.)]|[a-zđ]\)))
+    """, re.VERBOSE)
 
 
 def _clause_bounds(text: str, pos: int, start: int) -> int:
-    found = [text.rfind(mark, start, pos) for mark in (",", ";", ".", "\n", ":", "(")]
-    return max((i + 1 for i in found if i >= 0), default=start)
+    clause_start = start
+    for m in _CLAUSE_END.finditer(text, max(start, pos - 400), pos):
+        clause_start = m.end()
+    return clause_start
 
 
 def _issued_before(text: str, kind_start: int, start: int):
     """(date, issuer) stated before the citation: "Ngày 09/3/2023, UBND X ban hành …"."""
     clause_start = _clause_bounds(text, kind_start, start)
     m = _issued_by_regex().match(text[clause_start:kind_start])
-    if not m or not m["issuer"][0].isupper():
+    issuer = m and (m["issuer"] or m["of"])
+    if not issuer or not issuer[0].isupper():
         return None, None
-    issuer = " ".join(m["issuer"].split())
+    issuer = " ".join(issuer.split())
     date = None
     if clause_start > start and text[clause_start - 1] == ",":
         prev_start = _clause_bounds(text, clause_start - 1, start)
@@ -233,12 +260,28 @@ _TONE_PAIRS = _tone_pairs()
 
 
 @cache
+def _law_kinds() -> tuple[str, ...]:
+    """Kinds that head a law title ("Luật", "Bộ luật", "Hiến pháp"), longest first."""
+    titles = load_lines("law_titles.txt")
+    kinds = (name for name, _, group, _ in _doc_types() if group == "legal")
+    return tuple(sorted((k for k in kinds if any(t == k or t.startswith(k + " ") for t in titles)),
+                        key=len, reverse=True))
+
+
+@cache
 def _law_regex() -> re.Pattern[str]:
     titles = sorted(load_lines("law_titles.txt"), key=len, reverse=True)
+    title = rf"""(?i: {"|".join(_tone_variants(t) for t in titles)} ) (?!\w)"""
+    # a title that is not in the list: a kind that takes one ("Luật", "Bộ luật"), then words
+    titled = alternation(k for k in _law_kinds() if any(t.startswith(k + " ") for t in titles))
     return re.compile(rf"""
         (?<!\w)
-        (?P<title> (?i: {"|".join(_tone_variants(t) for t in titles)} ) ) (?!\w)
-        | (?P<guess> (?:Bộ[ ]luật|Luật) [ ]+ [^\W\d_][\w]* (?:[ ]+[^\W\d_]\w*){{0,{_TITLE_MAX_WORDS}}} )
+        (?P<title>
+            (?i:{cues("amends")}) \s+ {title} (?: \s+ {cues("same")} \s+ {title} )*
+          | {title}
+        )
+        | (?P<guess_kind> {titled} ) [ ]+
+          (?P<guess> [^\W\d_]\w* (?:[ ]+[^\W\d_]\w*){{0,{_TITLE_MAX_WORDS}}} )
         """, re.VERBOSE)
 
 
@@ -247,17 +290,15 @@ def _title_stop_regex() -> re.Pattern[str]:
     return re.compile(rf"\s+(?:{cues('title_stop')})(?!\w)")
 
 
-def _guessed_title(words: str) -> str | None:
-    """"Luật Xxx yyy zzz" up to a stop word or a capitalised word; None if not a title."""
-    tokens = words.split()
-    head = 2 if tokens[0] == "Bộ" else 1  # "Bộ luật" or "Luật"
-    if len(tokens) <= head or not tokens[head][0].isupper():
+def _guessed_title(kind: str, words: str) -> str | None:
+    """"Luật Xxx yyy zzz": a capitalised word, then lower-case ones up to a stop word."""
+    first, *rest = words.split()
+    if not first[0].isupper():
         return None
-    rest = " " + " ".join(tokens[head + 1:])
-    stop = _title_stop_regex().search(rest)
-    rest = rest[:stop.start()] if stop else rest
-    kept = tokens[:head + 1]
-    for word in rest.split():
+    tail = " " + " ".join(rest)
+    stop = _title_stop_regex().search(tail)
+    kept = [kind, first]
+    for word in (tail[:stop.start()] if stop else tail).split():
         if word[0].isupper():
             break
         kept.append(word)
@@ -277,14 +318,13 @@ def _laws(text: str, start: int, end: int) -> Iterator[Candidate]:
         if m["title"]:
             title, title_end, rule = " ".join(m["title"].split()), m.end(), "reference.law"
         else:
-            title = _guessed_title(m["guess"])
+            title = _guessed_title(m["guess_kind"], m["guess"])
             if not title:
                 continue
             title_end, rule = m.start() + len(title), "reference.law.guess"
             if " ".join(text[m.start():title_end].split()) != title:
                 continue
-        kind = _kind(next(n for n in ("Bộ luật", "Hiến pháp", "Luật")
-                          if title.casefold().startswith(n.casefold())))
+        kind = next(k for k in _law_kinds() if title.casefold().startswith(k.casefold()))
         tail = _law_tail_regex().match(text, title_end, end)
         number = symbol = None
         date = tail["year"] if tail and tail["year"] else None
@@ -311,7 +351,7 @@ def _named_regex() -> re.Pattern[str]:
 
 @cache
 def _named_end_regex() -> re.Pattern[str]:
-    return re.compile(rf"\s+(?:{cues('of')}|ngày\s+\d)(?!\w)")
+    return re.compile(rf"\s+(?:{cues('of')}|(?i:{words('day')})\s+\d)(?!\w)")
 
 
 def _named(text: str, start: int, end: int) -> Iterator[Candidate]:
@@ -321,10 +361,11 @@ def _named(text: str, start: int, end: int) -> Iterator[Candidate]:
         title = " ".join((title[:cut.start()] if cut else title).split())
         if len(title.split()) < len(m["kind"].split()) + 2:  # "Theo Kế hoạch này": no title
             continue
-        date, issuer, stop = _tail(text, m.start("title") + (cut.start() if cut else len(m["title"])),
-                                   end)
+        title_end = m.start("title") + (cut.start() if cut else len(m["title"]))
+        date, issuer, stop = _tail(text, title_end, end)
         value = _reference(m["kind"], None, None, date, issuer, title)
-        yield Candidate("reference", m.start("title"), stop, value, _score(value), "reference.named")
+        yield Candidate("reference", m.start("title"), stop, value, _score(value),
+                        "reference.named")
 
 
 def find_references(text: str, start: int = 0, end: int | None = None,

@@ -19,6 +19,7 @@ from pipeline.resources import alternation, load_lines
 
 _STOP = r"""\s<>()\[\]{}"'“”‘’,;"""  # characters that end an address in running text
 _TRAILING = ".:!?-"  # sentence punctuation an address does not end with
+_END_MARKS = re.compile(r"(?:[.:!?-]|\./)+\Z")  # …nor the "./." that closes a letter
 
 
 @cache
@@ -27,7 +28,7 @@ def _email_token_regex() -> re.Pattern[str]:
     return re.compile(rf"""
         (?<![^{_STOP}:])
         (?:mailto:)?
-        (?P<address> [^{_STOP}:@]+ @ [^{_STOP}:]*[^{_STOP}:{re.escape(_TRAILING)}] )
+        (?P<address> [^{_STOP}:/@]+ @ [^{_STOP}:/]*[^{_STOP}:/{re.escape(_TRAILING)}] )
         """, re.VERBOSE | re.IGNORECASE)
 
 
@@ -79,8 +80,9 @@ def find_urls(text: str, start: int = 0, end: int | None = None) -> Iterator[Can
     """
     end = len(text) if end is None else end
     for m in _url_regex().finditer(text, start, end):
-        url = m["url"].rstrip(_TRAILING)
+        url = _END_MARKS.sub("", m["url"])
         if "@" in url or not re.search(r"\w\.\w", url):
             continue
-        rule = "url.scheme" if "://" in url else "url.www" if url[:4].lower() == "www." else "url.domain"
+        rule = ("url.scheme" if "://" in url
+                else "url.www" if url[:4].lower() == "www." else "url.domain")
         yield Candidate("url", m.start("url"), m.start("url") + len(url), url, 1.0, rule)

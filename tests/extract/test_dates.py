@@ -24,6 +24,7 @@ from pipeline.extract.dates import find_dates, match_date, parse_date, parse_tim
     ("ngày 5/3/2O24", "2024-03-05"),      # OCR: letter O for zero
     ("l5/3/2025", "2025-03-15"),          # OCR: letter l for one
     ("ngày 1O tháng 1I năm 2023", "2023-11-10"),
+    ("ngày 19 tháng 6\nnăm 2015", "2015-06-19"),   # a wrapped line
 ])
 def test_parse_date(text, expected):
     assert parse_date(text) == (expected, None)
@@ -50,6 +51,7 @@ def test_impossible_dates_are_problems(text):
     "ngày 15/6",                        # no year
     "04/4/23",                          # two-digit years are not read
     "IO/II/IIII",                       # letters only
+    "ngày 19 tháng 6\n\nnăm 2015",        # a paragraph apart
 ])
 def test_not_dates(text):
     assert parse_date(text) == (None, None)

@@ -32,6 +32,19 @@ def _values(text, **kwargs):
     ("Nhận hồ sơ đến hết ngày 31/7/2025.", "2025-07-31", None, None),
     ("Hạn cuối là ngày 30/6/2025.", "2025-06-30", None, None),
     ("Đề nghị cập nhật số liệu trước ngày 15/6.", "2024-06-15", None, "cập nhật số liệu"),
+    # letters arrive hard-wrapped: a line break does not end the clause
+    ("Các đơn vị gửi danh sách cán bộ tham dự về Văn phòng\nSở trước 16h ngày 20/9/2024.",
+     "2024-09-20", "16:00", "gửi danh sách cán bộ tham dự về Văn phòng Sở"),
+    # a colon inside a parenthesis or a web address does not end it either
+    ("- Xã gửi báo cáo về Phòng Nội vụ (điện thoại: 0912345678) trước ngày 2/10/2024.",
+     "2024-10-02", None, "gửi báo cáo về Phòng Nội vụ (điện thoại: 0912345678)"),
+    ("- Nhập số liệu tại địa chỉ https://baocao.tinh.gov.vn chậm nhất ngày 3/10/2024.",
+     "2024-10-03", None, "Nhập số liệu"),
+    # a list marker "b)" is no parenthesis; a period stated before the action is skipped
+    ("1. Các xã: a) Tuyên truyền. b) Rà soát hộ dân, gửi kết quả về Sở trước ngày 9/9/2024.",
+     "2024-09-09", None, "Rà soát hộ dân, gửi kết quả về Sở"),
+    ("Hồ sơ được yêu cầu bổ sung từ ngày 1/9/2024 đến ngày 5/9/2024 thực hiện nộp lại trước"
+     " ngày 12/9/2024.", "2024-09-12", None, "thực hiện nộp lại"),
 ])
 def test_deadlines(text, due, time, action):
     found = list(find_deadlines(text, issued="2024-05-02"))
@@ -69,6 +82,15 @@ def test_deadline_before_issue_date_is_a_problem():
     assert _values(text, issued="2023-12") == [
         {"due": "2023-12-31", "time": None, "action": "gửi báo cáo"}]
     assert _values(text, issued="2024") == []
+
+
+@pytest.mark.parametrize("issued, due", [
+    ("2024-05-02", "2024-06-15"), ("2024-12-20", "2025-06-15"), ("2024", "2024-06-15"),
+    (None, None),
+])
+def test_a_date_without_its_year_takes_the_next_one_after_the_issue_date(issued, due):
+    found = _values("Đề nghị gửi báo cáo trước ngày 15/6.", issued=issued)
+    assert [v["due"] for v in found] == ([due] if due else [])
 
 
 def test_impossible_deadline_date_is_a_problem():

@@ -61,7 +61,7 @@ def test_not_phones(text):
 @pytest.mark.parametrize("text", [
     "Điện thoại: 0123 456 78",
     "Tel: 0101234567",
-    "Fax: 0999 999 999 999",
+    "Fax: 0000 000 000",
 ])
 def test_labelled_number_that_cannot_be_a_phone(text):
     (candidate,) = find_phones(text)
@@ -69,11 +69,11 @@ def test_labelled_number_that_cannot_be_a_phone(text):
 
 
 def test_spans_rules_and_scores():
-    text = "ĐT: (024) 3825 6789; Fax: 04 3943 4100; 0912345678"
+    text = "ĐT: (024) 3825 6789; Fax: 04 3943 4100\nGặp anh Tú 0912345678"
     found = list(find_phones(text))
     assert [text[c.start:c.end] for c in found] == ["(024) 3825 6789", "04 3943 4100", "0912345678"]
     assert [c.rule for c in found] == ["phone.current", "phone.legacy", "phone.current"]
-    assert found[0].score > found[2].score or found[2].score == found[0].score
+    assert found[0].score > found[2].score  # a label makes a number surer
 
 
 @pytest.mark.parametrize("digits, expected", [

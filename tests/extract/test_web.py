@@ -12,6 +12,7 @@ from pipeline.extract.web import find_emails, find_urls
     ("(thư điện tử: hotro@dichvu.com.vn)", ["hotro@dichvu.com.vn"]),
     ("mailto:lienhe@tinh.gov.vn", ["lienhe@tinh.gov.vn"]),
     ("a@x.vn, b@y.vn", ["a@x.vn", "b@y.vn"]),
+    ("email: lienhe@tinh.gov.vn./.", ["lienhe@tinh.gov.vn"]),   # the "./." that ends a letter
 ])
 def test_emails(text, expected):
     assert [c.value for c in find_emails(text)] == expected
@@ -38,6 +39,7 @@ def test_not_emails(text):
     ("tải tại example.com/bieu-mau/.", ["example.com/bieu-mau/"]),
     ("Truy cập Giaithuong.Org.vn", ["Giaithuong.Org.vn"]),
     ("[Cổng](https://hanoi.gov.vn/a)", ["https://hanoi.gov.vn/a"]),
+    ("tại https://tinh.gov.vn/tai-lieu./.", ["https://tinh.gov.vn/tai-lieu"]),
 ])
 def test_urls(text, expected):
     assert [c.value for c in find_urls(text)] == expected

@@ -243,6 +243,10 @@ class Generator:
     # --- context words ------------------------------------------------------------
     def filler(self, slot: str) -> str:
         rng = self.rng
+        if slot == "pos" and rng.random() < 0.25:
+            # "Trưởng phòng Y tế quận": a position; the unit in it is not an entity.
+            head, name = rng.choice([u for u in self.lex.units if u[0] == "Phòng"])
+            return f"{rng.choice(['Trưởng phòng', 'Phó Trưởng phòng', 'Phó trưởng phòng'])} {name}"
         if slot in self.lex.fillers:
             return rng.choice(self.lex.fillers[slot])
         if slot == "num":
@@ -399,6 +403,8 @@ class Generator:
                 items.append((f"{bullet}\x00{self.org('ORG_ISSUER')}\x00 (\x00{self.unit()}\x00){tail}", True))
             elif r < 0.67:
                 items.append((f"{bullet}{self.filler('leader')} \x01{self.person()}\x01{tail}", True))
+            elif r < 0.80:
+                items.append((f"{bullet}{self.filler('org_prefix')} \x00{self.org()}\x00{tail}", True))
             else:
                 items.append((f"{bullet}{self.filler('plural')}" + (f" {purpose}" if purpose else "") + ";", False))
         items.append((f"{bullet}{self.filler('keep')}", False))
