@@ -19,7 +19,6 @@ WARNING_CODES: dict[str, str] = {
     "date.missing": "the place-and-date line was not found",
     "deadline.before_issued": "a deadline earlier than the issue date was left out",
     "phone.invalid": "a string that cannot be a Vietnamese phone number was left out",
-    "phone.legacy_plan": "a phone number in the pre-2017 numbering plan was converted",
     "email.invalid": "an invalid e-mail address was left out",
     "signer.missing": "no signature block was found",
     "subject.missing": "no trích yếu (V/v) was found",

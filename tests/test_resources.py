@@ -50,8 +50,6 @@ def test_tsv_columns(name):
 # Repeats found in files other extractors own, left to their owners (xfail, not strict, so
 # the mark can go once they are fixed); everything else must stay free of repeats.
 KNOWN_DUPLICATES = {
-    "layout/speaking_verbs.txt": "repeats 'hướng dẫn'",
-    "layout/titles.txt": "repeats 'VIỆN TRƯỞNG'",
     "ner/fillers.tsv": "repeats rows: sampling weights of the letter generator?",
     "ner/middle_names.tsv": "repeats rows: sampling weights of the letter generator?",
     "ner/templates.txt": "repeats 'Căn cứ {negative};'",
