@@ -3,8 +3,8 @@
 Forms: "0982634968", "098.694.6190", "0912 345 678", "(024) 3825 1234", "024-3825-1234",
 "+84 24 3825 1234", and runs of several ("024.38237029 / 034.978.4766").
 A number of the pre-2017 plan ("04 3943 4100", "0511 3821 234", "0122 345 6789") is a phone
-of its time: it is kept as written, in E.164 (record-v1.md, conventions), with the rule
-``phone.legacy_plan`` so the record can warn about it. A number after a label such as
+of its time: it is kept as written, in E.164 (record-v1.md, conventions), and marked by
+its rule ``phone.legacy`` only; no warning, so a legacy letter is not made ``partial``. A number after a label such as
 "Mã số thuế" or "CCCD" is some other code and is skipped; a digit string labelled as a phone
 that cannot be a Vietnamese number yields a ``phone.invalid`` problem.
 """
