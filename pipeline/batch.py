@@ -372,7 +372,11 @@ class Progress:
         if mode == "bar" and total:
             from tqdm import tqdm
             tqdm.monitor_interval = 0
-            self._bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True,
+            try:        # a terminal that reports no width gets tqdm's default, not 0
+                sized = os.get_terminal_size(sys.stderr.fileno()).columns > 0
+            except OSError:
+                sized = False
+            self._bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=sized,
                              smoothing=0.05, desc="extract")
 
     def update(self, result: Result) -> None:

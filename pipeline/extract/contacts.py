@@ -14,23 +14,31 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from pipeline.extract.base import Candidate
-from pipeline.extract.signer import is_person_name
+from pipeline.extract.signer import looks_like_name
 from pipeline.layout import UPPER, Layout
 from pipeline.resources import load_lines
 
 CUE = re.compile(r"liên\s+hệ|liên\s+lạc|đầu\s+mối|điện\s+thoại|email|e-mail|\bĐT\b|\bSĐT\b"
                  r"|gọi\s+(?:số|theo|đến|cho)|\bFax\b|di\s+động",
                  re.IGNORECASE)
-NAME = r"{u}[^\W\d_]*(?:\s+{u}[^\W\d_]*){{1,4}}".format(u=UPPER)
+NAME = r"{u}(?:[^\W\d_]|['’](?=\w))*(?:\s+{u}(?:[^\W\d_]|['’](?=\w))*){{1,5}}".format(u=UPPER)
 TITLE_END = re.compile(r"(?:[;(]|\b(?:điện\s+thoại|Điện\s+thoại|ĐT|Đt|SĐT|Tel|Fax|[Ee]-?mail|"
                        r"di\s+động|số\s+điện\s+thoại)\b|\)|$|\.\s)")
 
 
 @lru_cache(maxsize=1)
 def _honorific_pattern() -> re.Pattern:
-    words = sorted(load_lines("layout/honorifics.txt"), key=len, reverse=True)
-    return re.compile(r"(?<![^\W\d_])(?:%s)\.?\s+(?P<name>%s)" % (
+    """'ông Nguyễn Văn An', 'đ/c Trần Thị Bình', 'Thượng úy Vi Văn Thắng', 'ThS. Lê Hà'."""
+    words = sorted(load_lines("layout/honorifics.txt") + load_lines("layout/name_prefixes.txt"),
+                   key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:(?:%s)(?:\.\s*|\s+))+(?P<name>%s)" % (
         "|".join(map(re.escape, words)), NAME))
+
+
+# "Cán bộ đầu mối: Giàng A Sủ - chuyên viên ...": a name right after a contact cue and a
+# colon, closed by a dash, comma or parenthesis, needs no honorific.
+CUED_NAME = re.compile(r"(?:liên\s+hệ|liên\s+lạc|đầu\s+mối|phụ\s+trách)[^:\n]{0,25}:\s*"
+                       r"(?P<name>%s)(?=\s*[-–,(;])" % NAME, re.IGNORECASE)
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -40,18 +48,22 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
-    out = []
-    for m in _honorific_pattern().finditer(text, start, end):
-        words = m.group("name").split()
-        # Trim capitalised words after the name ("Trương Hữu Khải Chuyên viên" is rare,
-        # but "Bùi Xuân Hiệp) ..." stops by itself): keep the longest person-name prefix.
-        for n in range(len(words), 1, -1):
-            name = " ".join(words[:n])
-            if is_person_name(name):
-                s = m.start("name")
-                out.append((s, s + len(name), name))
-                break
-    return out
+    found: dict[int, tuple[int, int, str]] = {}
+    for pattern in (_honorific_pattern(), CUED_NAME):
+        for m in pattern.finditer(text, start, end):
+            words = m.group("name").split()
+            # Capitalised words may follow the name ("Nguyễn Văn An Phó Trưởng phòng"):
+            # keep the longest prefix of the shape of a name.
+            for n in range(len(words), 1, -1):
+                name = " ".join(words[:n])
+                if looks_like_name(name):
+                    s = m.start("name")
+                    found.setdefault(s, (s, s + len(name), name))
+                    break
+    # "Ông Lưu Quang Vinh" after a cue is read by both patterns: keep the inner name.
+    spans = sorted(found.values())
+    return [a for a in spans
+            if not any(b is not a and a[0] <= b[0] and b[1] <= a[1] for b in spans)]
 
 
 def _title_after(text: str, end: int, stop: int) -> str | None:

@@ -19,7 +19,9 @@ from pipeline.resources import load_lines
 # Lines inside the block that are neither position nor name.
 NOISE = re.compile(r"^\(?\s*(?:đã\s+ký|ký|ky|chữ\s+ký|đóng\s+dấu|\[?\s*daky)\b.*$|^\(.*\)$",
                    re.IGNORECASE)
-NAME_WORD = re.compile(r"^[^\W\d_][^\W\d_]*$")
+# A word of a name: capitalised letters, with the apostrophes and hyphens of the names of
+# ethnic minorities ("H'Yên Niê", "Rơ Mah", "Giàng A Sủ").
+NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*$")
 
 
 @lru_cache(maxsize=1)
@@ -32,14 +34,17 @@ def _title_starts() -> tuple[str, ...]:
     return tuple(sorted(load_lines("layout/titles.txt"), key=len, reverse=True))
 
 
-def is_person_name(text: str) -> bool:
-    """'Phạm Việt Hùng' or 'PHẠM VIỆT HÙNG': 2-5 words, a known family name first."""
+def looks_like_name(text: str) -> bool:
+    """The shape of a person's name: 2-6 capitalised words, no digits, not a title."""
     words = text.split()
-    if not 2 <= len(words) <= 5 or not all(NAME_WORD.match(w) for w in words):
+    if not 2 <= len(words) <= 6 or not all(NAME_WORD.match(w) for w in words):
         return False
-    if words[0].casefold() not in _surnames() or _starts_with_title(text):
-        return False
-    return all(w[0].isupper() for w in words)
+    return all(w[0].isupper() for w in words) and not _starts_with_title(text)
+
+
+def is_person_name(text: str) -> bool:
+    """'Phạm Việt Hùng' or 'PHẠM VIỆT HÙNG': a name's shape and a known family name."""
+    return looks_like_name(text) and text.split()[0].casefold() in _surnames()
 
 
 def _starts_with_title(text: str) -> bool:
@@ -50,7 +55,7 @@ def _starts_with_title(text: str) -> bool:
 @lru_cache(maxsize=1)
 def _name_prefix() -> re.Pattern:
     words = sorted(load_lines("layout/name_prefixes.txt"), key=len, reverse=True)
-    return re.compile(r"^(?:(?:%s)\s*)+" % "|".join(map(re.escape, words)))
+    return re.compile(r"^(?:(?:%s)(?:\.\s*|\s+))+" % "|".join(map(re.escape, words)))
 
 
 def strip_name_prefix(text: str) -> str:
@@ -65,7 +70,7 @@ def find_signer(layout: Layout) -> Iterator[Candidate]:
     name_i = None
     for i in range(len(pieces) - 1, -1, -1):
         text = strip_name_prefix(pieces[i].text)
-        if is_person_name(text):
+        if looks_like_name(text) and not is_upper_line(text) or is_person_name(text):
             name_i = i
             break
     block_end = name_i if name_i is not None else len(pieces)

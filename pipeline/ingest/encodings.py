@@ -144,7 +144,7 @@ def _repair_mojibake(text: str) -> tuple[str, str] | None:
     original = _score(unicodedata.normalize("NFC", text[:_SAMPLE]))
     scores = {name: _score(_DECODERS[name](sample))
               for name in ("tcvn3", "vni", "windows-1258")}
-    name = max(scores, key=lambda n: (scores[n].value, -scores[n].bad))
+    name = max(scores, key=lambda n: scores[n].rank)
     best = scores[name]
     # Repair only when the result reads as Vietnamese and beats the text as it is, with
     # less garbage. Text that already reads as Vietnamese has no garbage to remove, so
@@ -188,7 +188,7 @@ def _decode_legacy_bytes(data: bytes) -> Decoded:
     # Western letters of Windows-1252) is the safer reading of unknown bytes.
     eligible = [n for n in candidates
                 if n not in ("tcvn3", "vni") or candidates[n].reads_as_vietnamese]
-    name = max(eligible, key=lambda n: (candidates[n].value, -candidates[n].bad))
+    name = max(eligible, key=lambda n: candidates[n].rank)
     if name == "utf-8":
         text = unicodedata.normalize("NFC", data.decode("utf-8", errors="replace"))
         return Decoded(text, "utf-8", tuple(_lossy(text)))
@@ -281,6 +281,11 @@ class _Score:
     good: int   # words of 2+ letters that are Vietnamese syllables with a diacritic
     bad: int    # non-ASCII words that are not Vietnamese syllables, and stray symbols
     words: int  # all words, ASCII ones included
+    common: int = 0  # words among the frequent syllables below: breaks ties
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        return self.value, self.common, -self.bad
 
     @property
     def value(self) -> int:
@@ -302,18 +307,36 @@ _WORD = re.compile(r"[^\W\d_]+")
 _STRAY = re.compile("[\x80-\x9f\xa1-\xaf\xb1-\xbf\xd7\xf7\ufffd]")
 
 
+# Frequent syllables of administrative Vietnamese that carry a diacritic. Short texts
+# can be valid Vietnamese under two encodings ("dân" in Windows-1258 reads "dõn" as
+# TCVN3); the reading with more of these wins such ties.
+_COMMON_SYLLABLES = frozenset("""
+    và của các có là được cho không người này những một đã với trong để về năm tại đến
+    từ ngày số công việc nhà nước văn bản quyết định thông tư hành chính phủ tỉnh huyện
+    xã ủy uỷ nhân dân sở phòng đề nghị báo cáo thực hiện quản lý cơ đơn vị tổ chức kế
+    hoạch tháng giáo dục đào tạo trường học hội đồng tế phát triển nội kết quả trên
+    dưới sau trước khi cũng như đó nào còn đều mà vì nên hoặc bị bằng đối lại làm thể
+    cần phải yêu cầu trách nhiệm điều khoản luật pháp quy chế độ chức năng vụ thời hạn
+    kiểm giám sát đảm hướng dẫn khai tổng hợp gửi nhận trình ký hiệu lực ông bà anh
+    chị tên địa chỉ điện thoại tiền mức giá tài sản đất đai xây dựng dự án đầu môi
+    y tướng bộ trưởng đốc chủ tịch phó cấp lập tự hạnh phúc cộng hòa hoà nghĩa việt
+""".split())
+
+
 def _score(text: str) -> _Score:
-    good = bad = 0
+    good = bad = common = 0
     words = _WORD.findall(text)
     for word in words:
         if word.isascii():
             continue  # identical under every candidate: no evidence either way
-        if _capital_inside(word) or not _is_vietnamese_syllable(word.lower()):
+        lower = word.lower()
+        if _capital_inside(word) or not _is_vietnamese_syllable(lower):
             bad += 1
         elif len(word) > 1:
             # One-letter words ("ở", "ý") prove little: a stray "«" or "©" decodes to one.
             good += 1
-    return _Score(good, bad + len(_STRAY.findall(text)), len(words))
+        common += lower in _COMMON_SYLLABLES
+    return _Score(good, bad + len(_STRAY.findall(text)), len(words), common)
 
 
 def _capital_inside(word: str) -> bool:
