@@ -454,8 +454,9 @@ class Summary:
     """What a run did to its inputs: status counts, and how many were skipped as done."""
 
     counts: Counter = field(default_factory=Counter)
-    extracted: int = 0
-    skipped: int = 0
+    new: int = 0          # inputs given a new record in this run
+    extracted: int = 0    # of which extracted (not copies, not rejected before extraction)
+    skipped: int = 0      # inputs already done
     failed: int = 0
     seconds: float = 0.0
     manifest: Path | None = None
@@ -468,8 +469,9 @@ class Summary:
         total = sum(self.counts.values())
         parts = ", ".join(f"{self.counts[s]} {s}" for s in
                           ("ok", "partial", "failed", "unsupported", "duplicate") if self.counts[s])
-        text = (f"congvan: {total} inputs: {parts or 'none'}; {self.extracted} extracted now, "
-                f"{self.skipped} already done; {self.seconds:.1f} s")
+        text = (f"congvan: {total} inputs: {parts or 'none'}; {self.new} done now "
+                f"({self.extracted} extracted), {self.skipped} already done; "
+                f"{self.seconds:.1f} s")
         if self.manifest is not None:
             text += f"\ncongvan: manifest: {self.manifest}"
         return text
@@ -512,19 +514,26 @@ def run_batch(paths: list[str], out: Path | None, *, jobs: int = 0, engine: str 
     return summary
 
 
-def _run(inputs: list[str], sink, committed: dict, jobs: int, engine: str,
-         address: str | None, retry_failed: bool, progress: str) -> Summary:
-    summary = Summary()
-    scan = None
-    if progress == "bar" and len(inputs) > 1000:
-        from tqdm import tqdm
-        scan = tqdm(total=len(inputs), unit="file", desc="hash", file=sys.stderr, leave=False)
-    items = list(inspect_all(inputs, (lambda: scan.update(1)) if scan else (lambda: None)))
-    if scan is not None:
-        scan.close()
+@dataclass
+class Plan:
+    """What a run does with each input, decided in the parent before any extraction."""
 
-    def current(item: Input):
-        """The committed entry that already answers for ``item``, if any."""
+    todo: list[Input] = field(default_factory=list)          # to extract
+    rejected: list[Input] = field(default_factory=list)      # failed in the parent
+    waiting: dict[str, list[Input]] = field(default_factory=dict)  # first path -> copies
+    copies_of_done: list[tuple[Input, str]] = field(default_factory=list)  # (copy, first)
+    skipped: int = 0                                          # already done
+
+
+def plan(items: list[Input], committed: dict, retry_failed: bool = False) -> Plan:
+    """Skip what is done, extract each distinct content once, list the copies.
+
+    An input is done when the committed row of its path has the same bytes and pipeline
+    version (and, with ``retry_failed``, did not fail). Identical non-empty bytes are
+    extracted once, from the first path in input order, unless a record of them is already
+    committed (under any path) and stays: then every path with them is a copy of that.
+    """
+    def done(item: Input):
         entry = committed.get(one_line(item.path))
         if entry is None or entry.row["pipeline_version"] != __version__ \
                 or entry.row["sha256"] != (item.sha256 or ""):
@@ -533,65 +542,74 @@ def _run(inputs: list[str], sink, committed: dict, jobs: int, engine: str,
             return None
         return entry
 
-    # Bytes that already have a record which stays: those are never extracted again.
-    # (Entries of paths not given this time stay too: an output folder accumulates.)
-    answered = {one_line(item.path): current(item) for item in items}
-    canon: dict[str, str] = {}
+    answered = {one_line(item.path): done(item) for item in items}
+    first_of: dict[str, str] = {}   # sha256 -> the path whose record holds those bytes
     for key, entry in committed.items():
         row = entry.row
         if key in answered and answered[key] is None:
-            continue               # about to be redone: its old bytes are not a reference
+            continue                # about to be redone: its old bytes are not a reference
         if row["status"] != "duplicate" and row["sha256"] and row["bytes"] != "0" \
                 and row["pipeline_version"] == __version__:
-            canon.setdefault(row["sha256"], entry.path)
-    todo: list[Input] = []
-    fresh: set[str] = set()                   # paths given a new record in this run
-    waiting: dict[str, list[Input]] = {}      # canonical path -> its duplicates
-    now: list[tuple[Result, Input]] = []      # decided in the parent
-    kept_dups: list[tuple[Input, str]] = []   # duplicates of a record already committed
+            first_of.setdefault(row["sha256"], entry.path)
+    result = Plan()
+    fresh: set[str] = set()         # paths given a new record in this run
     for item in items:
         entry = answered[one_line(item.path)]
         if entry is not None and (entry.row["status"] != "duplicate"
-                                  or canon.get(item.sha256) == entry.row["duplicate_of"]):
-            summary.skipped += 1
+                                  or first_of.get(item.sha256) == entry.row["duplicate_of"]):
+            result.skipped += 1
             continue
         dedupe = item.sha256 is not None and item.size > 0
-        if dedupe and item.sha256 in canon:
-            first = canon[item.sha256]
+        if dedupe and item.sha256 in first_of:
+            first = first_of[item.sha256]
             if first in fresh:
-                waiting.setdefault(first, []).append(item)
+                result.waiting.setdefault(first, []).append(item)
             else:
-                kept_dups.append((item, first))
+                result.copies_of_done.append((item, first))
             continue
-        if item.failure is not None:
-            now.append((Result.of(item.failure, 0.0), item))
-        else:
-            todo.append(item)
+        (result.rejected if item.failure is not None else result.todo).append(item)
         fresh.add(item.path)
         if dedupe:
-            canon[item.sha256] = item.path
-    by_path = {item.path: item for item in todo}
+            first_of[item.sha256] = item.path
+    return result
+
+
+def _run(inputs: list[str], sink, committed: dict, jobs: int, engine: str,
+         address: str | None, retry_failed: bool, progress: str) -> Summary:
+    scan = None
+    if progress == "bar" and len(inputs) > 1000:
+        from tqdm import tqdm
+        scan = tqdm(total=len(inputs), unit="file", desc="hash", file=sys.stderr, leave=False)
+    items = list(inspect_all(inputs, (lambda: scan.update(1)) if scan else (lambda: None)))
+    if scan is not None:
+        scan.close()
+    todo = plan(items, committed, retry_failed)
+    summary = Summary(skipped=todo.skipped)
+    by_path = {item.path: item for item in todo.todo}
 
     def emit(result: Result, item: Input) -> None:
         row = manifest_row(result, item)
         sink.append(result.line, row)
-        for dup in waiting.pop(item.path, ()):
-            _emit_duplicate(sink, dup, result.line, row)
+        summary.new += 1
+        for copy in todo.waiting.pop(item.path, ()):
+            _emit_duplicate(sink, copy, result.line, row)
+            summary.new += 1
 
-    report = Progress(len(todo), progress)
-    if progress == "log" and len(inputs):
-        print(f"congvan: {len(inputs)} inputs: {len(todo)} to extract, {summary.skipped} "
+    report = Progress(len(todo.todo), progress)
+    if progress == "log" and inputs:
+        print(f"congvan: {len(inputs)} inputs: {len(todo.todo)} to extract, {todo.skipped} "
               f"already done", file=sys.stderr, flush=True)
     try:
-        for result, item in now:
-            emit(result, item)
-        for item, first in kept_dups:
+        for item in todo.rejected:
+            emit(Result.of(item.failure, 0.0), item)
+        for item, first in todo.copies_of_done:
             entry = committed[one_line(first)]
             _emit_duplicate(sink, item, sink.read_line(entry), entry.row)
+            summary.new += 1
         if engine == "ray":
-            results = run_ray(todo, jobs, address)
+            results = run_ray(todo.todo, jobs, address)
         else:
-            results = run_local(todo, jobs, idle=sink.tick)
+            results = run_local(todo.todo, jobs, idle=sink.tick)
         for result in results:
             emit(result, by_path[result.path])
             summary.extracted += 1

@@ -74,7 +74,11 @@ NUMBER_LINE = re.compile(r"""
     \s*[:;.]?\s*
     (?=[\dOoIl]*\s*/|\s*/)       # a number (maybe blank) then "/"
     """, re.VERBOSE)
-KINH_GUI = re.compile(r"^\W*K[íiì]nh\s+g[ửưui]i\b\s*[:;.]?|^[^\n]*\sđiện\s*:\s*$", re.IGNORECASE)
+# The addressee block: "Kính gửi:", and "... điện:" of a Công điện (its addressees follow),
+# "... trân trọng kính mời:" of a Giấy mời.
+KINH_GUI = re.compile(r"^\W*(?:Đồng\s+)?K[íiì]nh\s+g[ửưui]i\b\s*[:;.]?"
+                      r"|^[^\n]*\s(?:điện|kính\s+mời)\s*:\s*$", re.IGNORECASE)
+DONG_KINH_GUI = re.compile(r"^\W*Đồng\s+k[íiì]nh\s+g[ửưui]i\b", re.IGNORECASE)
 # Lines that open the body: the trích yếu has ended before them.
 BODY_OPENERS = re.compile(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Theo\s+"
                           r"chỉ\s+đạo|Để\s|Nhằm\s|Ngày\s+\d|[IVX]+\.\s|1\.\s)")
@@ -321,6 +325,14 @@ def _zone_bottom(layout: Layout, lines: list[Piece], top: int) -> None:
                 break
             raw.append(lines[j].strip())
             j += 1
+        # "Đồng kính gửi:" (copied to) names more addressees right after the block.
+        k = j
+        while k < n and not lines[k].text.strip():
+            k += 1
+        if k < n and DONG_KINH_GUI.match(lines[k].text):
+            more = lines[k].cut(KINH_GUI.match(lines[k].text).end())
+            raw.extend([more] if more.text else [])
+            j = k + 1
         layout.recipients = raw
         body_start = j
     else:
@@ -364,18 +376,22 @@ def _zone_bottom(layout: Layout, lines: list[Piece], top: int) -> None:
             cols = columns(line)
             if not cols:
                 continue
-            for c in cols:
-                if split_col is not None and c.col >= split_col - 4:
-                    sig.append(c)
-                elif split_col is not None and c.col > 0 and not BULLET.match(c.text) \
-                        and len(cols) == 1 and c.col >= 25:
-                    sig.append(c)
-                elif in_list and (BULLET.match(c.text) or not dist
-                                  or _continues(dist[-1].text, c.text)):
-                    dist.append(c)
-                else:
-                    in_list = False
-                    sig.append(c)
+            # Two columns on a line: Nơi nhận at the left, the signature block at the right
+            # (a centred position line can start left of where the block began).
+            if len(cols) >= 2 and in_list:
+                dist.append(cols[0])
+                sig.extend(cols[1:])
+                continue
+            c = cols[0]
+            if in_list and BULLET.match(c.text):
+                dist.append(c)
+            elif split_col is not None and c.col >= 20:
+                sig.append(c)
+            elif in_list and (not dist or _continues(dist[-1].text, c.text)):
+                dist.append(c)
+            else:
+                in_list = False
+                sig.extend(cols)
     layout.distribution = dist
     layout.signature = sig
 

@@ -2,8 +2,8 @@
 
 Steps, each recorded in an offset map back to the input: Unicode NFC (PDF and OCR text
 often arrive decomposed), line endings to "\\n", no-break and exotic spaces to " ",
-zero-width characters and soft hyphens dropped, markdown emphasis ("**", "***") and heading
-marks ("### ") dropped. Runs of spaces are kept: they separate the columns of a
+zero-width characters and soft hyphens dropped, markdown emphasis ("**", "***", paired "*")
+and heading marks ("### ") dropped. Runs of spaces are kept: they separate the columns of a
 flattened two-column layout.
 """
 
@@ -18,6 +18,8 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u20
 _DROPPED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # Markdown marks that converters (docx -> md) leave around bold/italic runs and headings.
 _MARKUP = re.compile(r"\*{2,3}|(?m:^[ \t]*#{1,6}[ \t]+)|\\(?=[.\-*_#()\[\]])")
+# "*(Đã ký)*": italic marks come in pairs on one line; a lone "* " is a bullet.
+_ITALIC = re.compile(r"(?<![*\w])\*[^\s*](?:[^*\n]*[^\s*])?\*(?![*\w])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +55,8 @@ def normalize(raw: str) -> Normalized:
     masked = set()
     for m in _MARKUP.finditer(raw):
         masked.update(range(m.start(), m.end()))
+    for m in _ITALIC.finditer(raw):
+        masked.update((m.start(), m.end() - 1))
     out: list[str] = []
     offsets: list[int] = []
     ends: list[int] = []

@@ -331,6 +331,7 @@ def test_a_worker_that_dies_fails_its_document_only(tmp_path):
     assert all(results[str(p)].status != "failed" for p in paths)
 
 
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")   # Ray's own, about its options
 def test_ray_engine_gives_the_same_records(tmp_path):
     pytest.importorskip("ray", reason="Ray is not installed (pip install 'congvan[ray]')")
     write_mixed(tmp_path / "in")

@@ -81,7 +81,7 @@ def test_exit_3_when_some_inputs_fail(tmp_path, capsys):
     assert "1 unsupported" in err and "1 duplicate" in err
     # Run again: nothing left to do, and the status says the batch still has failures.
     assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q"]) == 3
-    assert "0 extracted now" in capsys.readouterr().err
+    assert "0 done now (0 extracted), 9 already done" in capsys.readouterr().err
 
 
 def test_format_json_prints_one_pretty_record(tmp_path, capsys):

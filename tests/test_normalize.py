@@ -12,6 +12,9 @@ from pipeline.normalize import normalize
     ("### 3. Thời hạn", "3. Thời hạn"),                    # markdown heading
     ("Nơi nhận:      KT. GIÁM ĐỐC", "Nơi nhận:      KT. GIÁM ĐỐC"),  # column gap kept
     ("- mục một", "- mục một"),                            # a bullet is not markup
+    ("*(Đã ký)*", "(Đã ký)"),                              # italic pair
+    ("* mục hai", "* mục hai"),                            # a lone star is a bullet
+    ("2 * 3 = 6", "2 * 3 = 6"),
 ])
 def test_normalize_text(raw, expected):
     assert normalize(raw).text == expected

@@ -36,7 +36,8 @@ def _agency_pattern() -> re.Pattern:
     # A name goes on while words are capitalised (a lower-case syllable may finish a
     # capitalised word: "Quản lý", "Khu kinh tế"); a known sector is taken whole.
     word = r"(?:%s[^\W\d_]*|[A-ZĐ]{2,}[\w&-]*)" % UPPER
-    lower = r"%s[^\W\d_]*" % LOWER
+    breakers = "|".join(map(re.escape, load_lines("layout/name_breakers.txt")))
+    lower = r"(?!(?:%s)\b)%s[^\W\d_]*" % (breakers, LOWER)
     tail = r"(?:\s+(?:%s\s+){0,3}%s)" % (lower, word)
     # The territory of a body is part of its name: "Văn phòng UBND thành phố".
     locality = (r"(?:\s+(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|thị\s+trấn|xã|phường)"
@@ -102,15 +103,25 @@ def find_issuer(layout: Layout, symbol: str | None = None) -> Iterator[Candidate
     body_start, body_end = layout.body
     speaks = _speaking_pattern()
     scores: Counter[str] = Counter()
-    first: dict[str, re.Match] = {}
-    for m in agency_mentions(layout.text, body_start, body_end):
-        form = " ".join(m.group(0).split())
-        initials = _initials(form)
-        # "SKHCN" and "KHCN" both stand for Sở Khoa học và Công nghệ.
-        if len(initials) >= 2 and (initials.startswith(code) or initials[1:].startswith(code)):
-            # A body that speaks ("... đề nghị") outweighs one merely mentioned.
-            scores[form] += 3 if speaks.match(layout.text, m.end()) else 1
-            first.setdefault(form, m)
+    first: dict[str, tuple[int, int]] = {}
+    text = layout.text
+    for m in agency_mentions(text, body_start, body_end):
+        start, end = m.span()
+        # A name runs until the body speaks: "Sở Y tế Hà Nội đề nghị" -> "Sở Y tế Hà Nội".
+        verb = speaks.search(text, start + len(m.group("head")), end)
+        if verb:
+            end = verb.start()
+        form = " ".join(text[start:end].split())
+        fit = _code_fit(code, _initials(form))
+        if not fit:
+            continue
+        # The body that speaks ("... đề nghị") outweighs one merely mentioned, and one
+        # named as the author of a cited document ("... của UBND tỉnh") counts least.
+        weight = 5 if (verb or speaks.match(text, end)) else 1
+        if re.search(r"\bcủa\s+$", text[max(0, start - 6):start]):
+            weight = 0.5
+        scores[form] += weight * fit
+        first.setdefault(form, (start, end))
     if not scores:
         return
     # "Ủy ban nhân dân thành phố" and "Ủy ban nhân dân thành phố Cần Thơ" are one body:
@@ -118,12 +129,26 @@ def find_issuer(layout: Layout, symbol: str | None = None) -> Iterator[Candidate
     total = {f: sum(v for g, v in scores.items() if f == g or f.startswith(g + " "))
              for f in scores}
     best = max(total, key=lambda f: (total[f], scores[f]))
-    m = first[best]
-    yield Candidate("issuer", m.start(), m.end(), {"name": best, "parent": None},
+    start, end = first[best]
+    yield Candidate("issuer", start, end, {"name": best, "parent": None},
                     0.7, "issuer.symbol_initials")
+
+
+def _code_fit(code: str, initials: str) -> float:
+    """How well a body's initials fit the issuer code of the symbol: 1 when they open it
+    ("SKHCN", or "KHCN" without the head's letter), less when the code skips words
+    ("BVH" for Bệnh viện Trung ương Huế), 0 when they do not fit."""
+    if len(initials) < 2:
+        return 0.0
+    if initials.startswith(code) or initials[1:].startswith(code):
+        return 1.0
+    rest = iter(initials[1:])
+    if initials[0] == code[0] and all(ch in rest for ch in code[1:]):
+        return 0.5
+    return 0.0
 
 
 @lru_cache(maxsize=1)
 def _speaking_pattern() -> re.Pattern:
     verbs = sorted(load_lines("layout/speaking_verbs.txt"), key=len, reverse=True)
-    return re.compile(r"\s*(?:\([^)]*\)\s*)?(?:%s)\b" % "|".join(map(re.escape, verbs)))
+    return re.compile(r"\s*(?:\([^)]*\)\s*)?(?<!\S)(?:%s)\b" % "|".join(map(re.escape, verbs)))
