@@ -31,10 +31,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.core import _sha256, extract_file, failed_record
+from pipeline.core import extract_file, failed_record
 from pipeline.errors import CongvanError
-from pipeline.export import RecordFiles, TableWriter, record_file_names, record_line, \
-    record_pretty, table_columns
+from pipeline.export import RecordFiles, TableWriter, atomic_open, record_file_names, \
+    record_line, record_pretty, table_columns
 from pipeline.ingest import is_supported, read_source
 from pipeline.manifest import MANIFEST, Journal, JournalError, one_line
 from pipeline.schema import DispatchRecord
@@ -676,7 +676,6 @@ def finalize(journal: Journal) -> None:
     A ``records/`` file is written when its record is new since the last finalize or the
     file is missing; files of paths no longer in the journal are removed.
     """
-    from pipeline.export import atomic_open
     new_from = _appended_since_finalize(journal)
     entries = sorted(journal.index.values(), key=lambda e: e.path)
     names = record_file_names(e.path for e in entries)

@@ -66,7 +66,12 @@ def _merge_references(cands: list[Candidate]) -> list[Candidate]:
             if value.get(k) is None and val is not None:
                 value[k] = val
         merged[key] = Candidate(keep.field, keep.start, keep.end, value, keep.score, keep.rule)
-    return [merged[k] for k in order]
+    # "Luật Dược số 105/2016/QH13 ... Luật Dược": the bare title is the same law again.
+    numbered_titles = {(c.value.get("kind"), (c.value.get("title") or "").casefold())
+                       for c in merged.values() if c.value.get("number") or c.value.get("symbol")}
+    return [merged[k] for k in order if not (k[0] is not None and k in numbered_titles
+                                             and not (merged[k].value.get("number")
+                                                      or merged[k].value.get("symbol")))]
 
 
 def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]:

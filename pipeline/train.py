@@ -23,10 +23,10 @@ from pipeline import nlp as nlp_mod
 
 log = logging.getLogger(__name__)
 
-N_TRAIN = 5000
+N_TRAIN = 4000
 N_DEV = 400
-EPOCHS = 12
-TIME_LIMIT = 150.0  # seconds of training; stop after the epoch that passes it
+EPOCHS = 4
+TIME_LIMIT = 240.0  # a guard for slow machines: no epoch starts after this many seconds
 
 # The model. TAG carries underthesea's word boundaries (B: a word starts, I: continues),
 # which lets the network tell "Hoàng Minh Cường" (one word) from three syllables.
@@ -183,8 +183,8 @@ def train(out: Path | str, seed: int = 0, n_train: int = N_TRAIN, n_dev: int = N
         with nlp.select_pipes(enable="ner"):
             synthetic = score(nlp, dev_rows)["ents_f"]
             real = score(nlp, letters_dev)["ents_f"] if letters_dev else synthetic
-        # The letters are what the model is for; the generated dev set breaks ties.
-        key = real + 0.1 * synthetic
+        # The dev letters are few (about 90 names): the generated dev set weighs as much.
+        key = real + synthetic
         history.append({"epoch": epoch + 1, "loss": round(float(losses.get("ner", 0.0)), 1),
                         "dev_synthetic_f": synthetic, "dev_letters_f": real,
                         "seconds": round(time.perf_counter() - started, 1)})

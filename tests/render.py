@@ -132,9 +132,14 @@ def _pil_font(style: str, px: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_path(style)), px)
 
 
+@cache
+def _advance(ch: str, style: str) -> float:
+    return _pil_font(style, 1000).getlength(ch)
+
+
 def text_width(text: str, style: str = "", size: float = 13.0) -> float:
-    """Advance width of ``text`` in mm."""
-    return _pil_font(style, 1000).getlength(text) * size / 1000 * PT
+    """Advance width of ``text`` in mm, without kerning (as fpdf2 places text)."""
+    return sum(_advance(ch, style) for ch in text) * size / 1000 * PT
 
 
 # --- layout ----------------------------------------------------------------------------------

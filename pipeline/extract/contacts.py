@@ -37,8 +37,8 @@ def _honorific_pattern() -> re.Pattern:
 
 # "Cán bộ đầu mối: Giàng A Sủ - chuyên viên ...": a name right after a contact cue and a
 # colon, closed by a dash, comma or parenthesis, needs no honorific.
-CUED_NAME = re.compile(r"(?:liên\s+hệ|liên\s+lạc|đầu\s+mối|phụ\s+trách)[^:\n]{0,25}:\s*"
-                       r"(?P<name>%s)(?=\s*[-–,(;])" % NAME, re.IGNORECASE)
+CUED_NAME = re.compile(r"(?:[Ll]iên\s+hệ|[Ll]iên\s+lạc|[Đđ]ầu\s+mối|[Pp]hụ\s+trách)[^:\n]{0,25}:\s*"
+                       r"(?P<name>%s)(?=\s*[-–,(;])" % NAME)  # case matters: names are capitalised
 
 
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:

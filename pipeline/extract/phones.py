@@ -89,6 +89,9 @@ def classify(digits: str) -> tuple[str | None, str]:
         return pn.format_number(number, pn.PhoneNumberFormat.E164), "current"
     if any(digits.startswith(old) and len(digits) == size for old, size in _legacy_plan()):
         return "+84" + digits[1:], "legacy"
+    if any(digits.startswith(p) and len(digits) == int(n)
+           for p, n, _where in load_tsv("phone_networks.tsv")):
+        return "+84" + digits[1:], "current"
     return None, "invalid"
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -324,19 +325,26 @@ _COMMON_SYLLABLES = frozenset("""
 
 
 def _score(text: str) -> _Score:
-    good = bad = common = 0
     words = _WORD.findall(text)
-    for word in words:
-        if word.isascii():
-            continue  # identical under every candidate: no evidence either way
-        lower = word.lower()
-        if _capital_inside(word) or not _is_vietnamese_syllable(lower):
-            bad += 1
-        elif len(word) > 1:
-            # One-letter words ("ở", "ý") prove little: a stray "«" or "©" decodes to one.
-            good += 1
-        common += lower in _COMMON_SYLLABLES
+    # ASCII words are identical under every candidate: no evidence either way.
+    counts = Counter(word for word in words if not word.isascii())
+    good = bad = common = 0
+    for word, n in counts.items():
+        is_good, is_bad, is_common = _classify_word(word)
+        good += n * is_good
+        bad += n * is_bad
+        common += n * is_common
     return _Score(good, bad + len(_STRAY.findall(text)), len(words), common)
+
+
+@lru_cache(maxsize=65536)
+def _classify_word(word: str) -> tuple[bool, bool, bool]:
+    """(good, bad, common) for a non-ASCII word; see :class:`_Score`."""
+    lower = word.lower()
+    if _capital_inside(word) or not _is_vietnamese_syllable(lower):
+        return False, True, False
+    # One-letter words ("ở", "ý") prove little: a stray "«" or "©" decodes to one.
+    return len(word) > 1, False, lower in _COMMON_SYLLABLES
 
 
 def _capital_inside(word: str) -> bool:
@@ -349,6 +357,21 @@ def _capital_inside(word: str) -> bool:
 
 _TONES = {"\u0301": "acute", "\u0300": "grave", "\u0309": "hook", "\u0303": "tilde",
           "\u0323": "dot"}
+
+
+def _toned_letters() -> dict[str, tuple[str, str]]:
+    """Lower-case letter with a tone mark -> (the letter without it, tone name)."""
+    table = {}
+    for code in range(0xC0, 0x1EFA):
+        decomposed = unicodedata.normalize("NFD", chr(code))
+        marks = [m for m in decomposed if m in _TONES]
+        if len(marks) == 1 and chr(code).islower():
+            base = unicodedata.normalize("NFC", decomposed.replace(marks[0], ""))
+            table[chr(code)] = (base, _TONES[marks[0]])
+    return table
+
+
+_TONED_LETTERS = _toned_letters()
 _ONSETS = "ngh ng nh ch gh gi kh ph qu th tr b c d đ g h k l m n p r s t v x".split()
 # Vowel nuclei by what may follow them: a coda must / may / cannot (they end in a glide).
 _NUCLEI_CLOSED = "ă â oă uâ iê yê uô ươ uyê".split()
@@ -381,28 +404,27 @@ def _is_vietnamese_syllable(word: str) -> bool:
     that a stop coda has a fitting tone. Loanwords ("ôtô", "xoong") fail; that is fine,
     a score only needs most words of real Vietnamese to pass.
     """
-    tone_at = [i for i, c in enumerate(word)
-               if any(m in _TONES for m in unicodedata.normalize("NFD", c))]
-    if len(tone_at) > 1:
+    tones = [(i, _TONED_LETTERS[c]) for i, c in enumerate(word) if c in _TONED_LETTERS]
+    if len(tones) > 1:
         return False
-    bare = unicodedata.normalize("NFC", "".join(
-        c for c in unicodedata.normalize("NFD", word) if c not in _TONES))
+    bare = word
+    if tones:
+        tone_at, (base, tone) = tones[0]
+        bare = word[:tone_at] + base + word[tone_at + 1:]
     match = _SYLLABLE.fullmatch(bare)
-    if match is None or len(bare) != len(word):
+    if match is None:
         return False
     onset, coda = match["onset"] or "", match["coda"] or ""
     nucleus = match["open"] or match["nucleus"]
     if not (_onset_fits(onset, nucleus) and _coda_fits(nucleus, coda)):
         return False
     stop = coda in ("c", "ch", "p", "t")
-    if not tone_at:
+    if not tones:
         return not stop  # syllables closed by a stop always carry acute or dot below
-    tone = next(_TONES[m] for m in unicodedata.normalize("NFD", word[tone_at[0]])
-                if m in _TONES)
     if stop and tone not in ("acute", "dot"):
         return False
     start = match.start("open") if match["open"] else match.start("nucleus")
-    return tone_at[0] - start in _tone_positions(nucleus, bool(coda))
+    return tone_at - start in _tone_positions(nucleus, bool(coda))
 
 
 def _onset_fits(onset: str, nucleus: str) -> bool:

@@ -87,3 +87,12 @@ def test_spans_rules_and_scores():
 ])
 def test_classify(digits, expected):
     assert classify(digits) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("SĐT: 069.2.834.167", ["+84692834167"]),          # police network, not in libphonenumber
+    ("Tổng đài hỗ trợ: 1900 0368", ["+8419000368"]),
+    ("không muộn hơn 069", []),
+])
+def test_networks_and_switchboards(text, expected):
+    assert [c.value for c in find_phones(text, 0, len(text)) if c.value] == expected

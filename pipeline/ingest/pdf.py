@@ -1,0 +1,258 @@
+"""PDF files: the text layer where it can be trusted, OCR where it cannot.
+
+The text layer is read word by word with positions (pdfplumber) and rebuilt into lines top
+to bottom; words far apart on one visual line, as in the two-column header and the
+"Nơi nhận"/signature block of NĐ 30/2020/NĐ-CP (Phụ lục I), are joined by a run of
+spaces so that ``pipeline.layout`` can split the columns again.
+
+Each page's layer is checked before it is believed (:func:`layer_problem`):
+
+- empty while the page has ink (a scan, or text drawn as curves);
+- garbage: ``(cid:NN)`` glyphs with no Unicode mapping, replacement characters, or words
+  that are not Vietnamese syllables (a legacy TCVN3/VNI font without a ToUnicode map;
+  such a layer is first converted as legacy text, and only OCR'd if that fails);
+- far shorter than the ink on the rendered page suggests (a scan with a few typed words).
+
+Such a page is OCR'd (``pipeline.ingest.ocr``) and, if it had a layer, gets the warning
+``ocr.layer_replaced``. A PDF whose pages were all OCR'd is of kind ``pdf-scan``.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from pathlib import Path
+
+from pipeline.errors import CongvanError
+from pipeline.ingest import SourceText
+
+RENDER_DPI = 300           # pages rendered for OCR
+INK_DPI = 50               # pages rendered to measure their ink
+INK_PER_CHAR = 14.0        # dark pixels at INK_DPI per character of 13-pt Times (measured)
+MIN_LAYER_SHARE = 0.3      # a layer with fewer characters than this share of the ink's is short
+MIN_INK_CHARS = 150        # below this much ink, a page's layer is never called short
+BLANK_INK = 30             # dark pixels at INK_DPI below which a page is blank
+GARBAGE_SHARE = 0.05       # (cid:NN) or U+FFFD characters over all characters
+X_TOLERANCE_RATIO = 0.15   # a gap wider than this share of the font size separates words
+
+
+def read_pdf(path: Path, data: bytes) -> SourceText:
+    shown = str(path)
+    pdf, doc = _open(data, shown)
+    pages: list[str] = []
+    warnings: list[tuple[str, str]] = []
+    ocr_pages = []
+    legacy = None
+    try:
+        n = len(pdf.pages)
+        if n == 0:
+            raise CongvanError("input.unreadable", "the PDF has no pages", shown)
+        plans = []
+        for i, page in enumerate(pdf.pages):
+            text, ink = _layer_text(page, shown), _ink(doc[i])
+            problem = layer_problem(text, ink)
+            if problem == "garbage" and (fixed := _legacy_layer(text)) is not None:
+                text, legacy, problem = fixed[0], fixed[1], None
+            plans.append((text, ink, problem))
+        has_layer = any(problem is None and text.strip() for text, _, problem in plans)
+        for i, (text, ink, problem) in enumerate(plans):
+            if problem is None:
+                pages.append(text)
+                continue
+            if problem == "blank":
+                pages.append("")
+                continue
+            from pipeline.ingest import ocr
+
+            result = ocr.recognize(page_image(doc[i]), path=shown)
+            pages.append(result.text)
+            ocr_pages.append(result)
+            if problem != "empty" or has_layer:
+                warnings.append(("ocr.layer_replaced",
+                                 f"page {i + 1}: the text layer is {_REASONS[problem]}; "
+                                 f"the page was OCR'd"))
+            if result.words and (w := ocr.low_confidence_warning(result, i + 1)):
+                warnings.append(w)
+    finally:
+        pdf.close()
+        doc.close()
+    if legacy is not None:
+        warnings.insert(0, ("encoding.legacy",
+                            f"the text layer uses a legacy {legacy.upper()} font and was "
+                            f"converted to Unicode"))
+    source_ocr = None
+    if ocr_pages:
+        from pipeline.ingest import ocr
+        source_ocr = ocr.ocr_info(ocr.engine(shown), ocr_pages)
+    kind = "pdf-scan" if ocr_pages and len(ocr_pages) == len(pages) else "pdf"
+    return SourceText(kind=kind, pages=pages, ocr=source_ocr, warnings=warnings)
+
+
+_REASONS = {
+    "empty": "empty",
+    "garbage": "garbage (unmapped glyphs or broken characters)",
+    "short": "far shorter than the ink on the page",
+}
+
+
+def _open(data: bytes, shown: str):
+    import pdfplumber
+    import pypdfium2 as pdfium
+
+    try:
+        doc = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        reason = "it is password-protected" if "password" in str(exc).lower() else str(exc)
+        raise CongvanError("input.unreadable", f"not a readable PDF: {reason}", shown) from exc
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        pdf.pages  # parses the page tree: a broken file fails here, not later
+    except Exception as exc:  # pdfminer raises many unrelated types for a broken file
+        doc.close()
+        raise CongvanError("input.unreadable",
+                           f"not a readable PDF: {type(exc).__name__}: {exc}", shown) from exc
+    return pdf, doc
+
+
+# --- the text layer ----------------------------------------------------------------------------
+
+def _layer_text(page, shown: str) -> str:
+    from pipeline.ingest.ocr import Box, rows_to_lines
+
+    try:
+        words = page.extract_words(x_tolerance_ratio=X_TOLERANCE_RATIO, y_tolerance=2,
+                                   keep_blank_chars=False, use_text_flow=False)
+    except Exception as exc:  # a broken content stream
+        raise CongvanError("input.unreadable",
+                           f"page {page.page_number}: cannot read the text layer: {exc}",
+                           shown) from exc
+    units = [[Box(w["x0"], w["top"], w["x1"], w["bottom"], w["text"])] for w in words
+             if w["text"].strip()]
+    return "\n".join(repair_line(line) for line in rows_to_lines(units))
+
+
+_SPLIT_MARK = re.compile(r"(?<=\S) +(?=[\u0300-\u036f])")
+_COLUMN = re.compile(r"( {3,})")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch.lower())[0]
+
+
+def repair_line(line: str) -> str:
+    """NFC, and syllables that PDF extraction split at a diacritic joined again.
+
+    >>> repair_line("ĐIỀ U 5.   Nghị đị nh")
+    'ĐIỀU 5.   Nghị định'
+    >>> repair_line("Vi ệt Nam, khu ở, Y tế")
+    'Việt Nam, khu ở, Y tế'
+    """
+    line = unicodedata.normalize("NFC", _SPLIT_MARK.sub("", unicodedata.normalize("NFD", line)))
+    return "".join(part if part.startswith("   ") else _join_fragments(part)
+                   for part in _COLUMN.split(line))
+
+
+def _join_fragments(text: str) -> str:
+    from pipeline.ingest.encodings import _is_vietnamese_syllable as syllable
+
+    tokens = text.split(" ")
+    out = [tokens[0]]
+    for token in tokens[1:]:
+        prev = out[-1]
+        if (_LETTERS.fullmatch(prev) and _LETTERS.fullmatch(token.rstrip(".,;:)"))
+                and _same_case(prev, token) and syllable((prev + token.rstrip(".,;:)")).lower())
+                and (not syllable(prev.lower()) or not syllable(token.rstrip(".,;:)").lower())
+                     or (_base(token[0]) in _VOWELS and _base(prev[-1]) in _VOWELS
+                         and _marked(token[0])))):
+            out[-1] = prev + token
+        else:
+            out.append(token)
+    return " ".join(out)
+
+
+def _marked(ch: str) -> bool:
+    """Does ``ch`` carry a diacritic (a fragment cut at its mark: "Vi ệt")?"""
+    return len(unicodedata.normalize("NFD", ch)) > 1
+
+
+def _same_case(a: str, b: str) -> bool:
+    return b.islower() or (a.isupper() and b.isupper())
+
+
+_CID = re.compile(r"\(cid:\d+\)")
+
+
+def layer_problem(text: str, ink: int) -> str | None:
+    """Why a page's text layer cannot be used, or ``None``: "blank" (no layer, no ink),
+    "empty", "garbage" or "short". ``ink``: dark pixels of the page at INK_DPI."""
+    from pipeline.ingest.encodings import _score
+
+    chars = len("".join(text.split()))
+    if chars == 0:
+        return "blank" if ink < BLANK_INK else "empty"
+    broken = sum(len(m) for m in _CID.findall(text)) + text.count("\ufffd")
+    if broken > GARBAGE_SHARE * chars:
+        return "garbage"
+    score = _score(text)
+    if score.bad >= 5 and score.bad > score.good:
+        return "garbage"
+    expected = ink / INK_PER_CHAR
+    if expected >= MIN_INK_CHARS and chars < MIN_LAYER_SHARE * expected:
+        return "short"
+    return None
+
+
+def _legacy_layer(text: str) -> tuple[str, str] | None:
+    """A layer in a legacy font (TCVN3, VNI) read as Windows-1252, converted to Unicode."""
+    from pipeline.ingest.encodings import _repair_mojibake
+
+    fixed = _repair_mojibake(text)
+    if fixed is None or layer_problem(fixed[0], 0) is not None:
+        return None
+    return "\n".join(repair_line(line) for line in fixed[0].split("\n")), fixed[1]
+
+
+# --- page images -------------------------------------------------------------------------------
+
+def _ink(page) -> int:
+    """Dark pixels of ``page`` rendered at INK_DPI: how much is drawn on it."""
+    import numpy as np
+
+    a = page.render(scale=INK_DPI / 72, grayscale=True).to_numpy()
+    return int(np.count_nonzero(a < 128))
+
+
+def page_image(page):
+    """The page as an image for OCR: a full-page scan's own pixels when they are 8-bit
+    and upright (no resampling, ~7x faster), otherwise the page rendered at RENDER_DPI."""
+    image = _scan_image(page)
+    if image is not None:
+        return image
+    return page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+
+
+def _scan_image(page):
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    if page.get_rotation():
+        return None
+    objects = list(page.get_objects(max_depth=1))
+    images = [o for o in objects if o.type == pdfium_c.FPDF_PAGEOBJ_IMAGE]
+    if len(images) != 1 or len(objects) != 1:
+        return None
+    width, height = page.get_size()
+    m = images[0].get_matrix()
+    if m.b or m.c or m.a < 0.9 * width or m.d < 0.9 * height:
+        return None
+    try:
+        image = images[0].get_bitmap(render=False).to_pil()
+    except pdfium.PdfiumError:
+        return None
+    dpi = image.width / (m.a / 72)
+    if image.mode not in ("L", "RGB") or dpi < 200:
+        return None
+    return image
