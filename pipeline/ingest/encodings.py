@@ -122,10 +122,11 @@ def _legacy_warning(encoding: str, note: str = "") -> tuple[str, str]:
 # Unicode text: keep it, unless it is mojibake of a legacy encoding or VIQR.
 
 def _check_unicode_text(text: str, encoding: str, warnings: list) -> Decoded:
-    if text.isascii():
+    if not _NON_ASCII_LETTER.search(text):  # VIQR only where no letter has diacritics
         viqr = _convert_viqr_if_unambiguous(text)
         if viqr is not None:
             return Decoded(viqr, "viqr", (*warnings, _legacy_warning("viqr")))
+    if text.isascii():
         return Decoded(text, encoding, tuple(warnings))
     repaired = _repair_mojibake(text)
     if repaired is not None:
@@ -157,6 +158,7 @@ def _repair_mojibake(text: str) -> tuple[str, str] | None:
     return _DECODERS[name](view), name
 
 
+_NON_ASCII_LETTER = re.compile(r"(?![\x00-\x7f])[^\W\d_]")
 # Windows-1252 characters of bytes 0x80-0x9F; Latin-1 covers 0xA0-0xFF and, for tools
 # that decoded as Latin-1, the C1 controls 0x80-0x9F themselves.
 _CP1252_HIGH = {ch: b for b in range(0x80, 0xA0)
@@ -326,10 +328,10 @@ _COMMON_SYLLABLES = frozenset("""
 
 def _score(text: str) -> _Score:
     words = _WORD.findall(text)
-    # ASCII words are identical under every candidate: no evidence either way.
-    counts = Counter(word for word in words if not word.isascii())
     good = bad = common = 0
-    for word, n in counts.items():
+    for word, n in Counter(words).items():
+        if word.isascii():
+            continue  # identical under every candidate: no evidence either way
         is_good, is_bad, is_common = _classify_word(word)
         good += n * is_good
         bad += n * is_bad
@@ -359,10 +361,11 @@ _TONES = {"\u0301": "acute", "\u0300": "grave", "\u0309": "hook", "\u0303": "til
           "\u0323": "dot"}
 
 
+@cache
 def _toned_letters() -> dict[str, tuple[str, str]]:
     """Lower-case letter with a tone mark -> (the letter without it, tone name)."""
     table = {}
-    for code in range(0xC0, 0x1EFA):
+    for code in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:  # the Latin blocks
         decomposed = unicodedata.normalize("NFD", chr(code))
         marks = [m for m in decomposed if m in _TONES]
         if len(marks) == 1 and chr(code).islower():
@@ -371,7 +374,6 @@ def _toned_letters() -> dict[str, tuple[str, str]]:
     return table
 
 
-_TONED_LETTERS = _toned_letters()
 _ONSETS = "ngh ng nh ch gh gi kh ph qu th tr b c d đ g h k l m n p r s t v x".split()
 # Vowel nuclei by what may follow them: a coda must / may / cannot (they end in a glide).
 _NUCLEI_CLOSED = "ă â oă uâ iê yê uô ươ uyê".split()
@@ -404,7 +406,8 @@ def _is_vietnamese_syllable(word: str) -> bool:
     that a stop coda has a fitting tone. Loanwords ("ôtô", "xoong") fail; that is fine,
     a score only needs most words of real Vietnamese to pass.
     """
-    tones = [(i, _TONED_LETTERS[c]) for i, c in enumerate(word) if c in _TONED_LETTERS]
+    toned = _toned_letters()
+    tones = [(i, toned[c]) for i, c in enumerate(word) if c in toned]
     if len(tones) > 1:
         return False
     bare = word

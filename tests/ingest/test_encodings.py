@@ -21,8 +21,8 @@ TABLES = Path(__file__).resolve().parents[2] / "pipeline" / "resources" / "encod
 SENTENCES = [
     "Sở Giáo dục và Đào tạo tỉnh Nghệ An đề nghị các trường báo cáo trước ngày 15 tháng 6 "
     "năm 2024.",
-    "Đề nghị các đơn vị sẵn sàng triển khai thẳng thắn, đặc biệt là những nội dung hằng năm "
-    "về số liệu, thời hạn và kết quả.",
+    "Đề nghị các đơn vị sẵn sàng triển khai thẳng thắn, đặc biệt là những nội dung "
+    "hằng năm về số liệu, thời hạn và kết quả.",
     "Công ty cổ phần Thủy lợi Bắc Hưng Hải xin gửi tới quý cơ quan lời chào trân trọng.",
     "Ông Nguyễn Văn Hưởng, Trưởng phòng Tài chính – Kế hoạch, được giao kiểm tra việc sử "
     "dụng ngân sách năm 2023.",
@@ -160,7 +160,7 @@ def test_tcvn3_keeps_its_capital_base_letters():
     (b"C\xe9ng ho\xb5 x\xb7 h\xe9i ch\xf1 ngh\xdca Vi\xd6t Nam",
      "Cộng hoà xã hội chủ nghĩa Việt Nam"),
 ])
-def test_brief_examples_as_bytes(data, expected):
+def test_well_known_examples_as_bytes(data, expected):
     assert decode_text(data).text == expected
 
 
@@ -168,7 +168,7 @@ def test_brief_examples_as_bytes(data, expected):
 # Mojibake: legacy bytes read as Windows-1252 / Latin-1 and saved as UTF-8.
 
 @pytest.mark.parametrize("text", SENTENCES + [DOCUMENT])
-@pytest.mark.parametrize("encoding", ["tcvn3", "vni"])
+@pytest.mark.parametrize("encoding", ["tcvn3", "vni", "windows-1258"])
 @pytest.mark.parametrize("misread_as", ["cp1252", "latin-1"])
 def test_mojibake_repaired(encoding, misread_as, text):
     mojibake = ENCODERS[encoding](text).decode(misread_as)
@@ -192,7 +192,7 @@ def test_mojibake_with_bom_and_in_utf16(text):
     ("Céng hoµ x· héi chñ nghÜa ViÖt Nam", "Cộng hoà xã hội chủ nghĩa Việt Nam"),
     ("COÄNG HOØA XAÕ HOÄI CHUÛ NGHÓA VIEÄT NAM", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
 ])
-def test_brief_examples_as_mojibake(stored, expected):
+def test_well_known_examples_as_mojibake(stored, expected):
     decoded = decode_text(stored.encode("utf-8"))
     assert decoded.text == expected
     assert decoded.encoding in ("tcvn3", "vni")
@@ -212,6 +212,26 @@ def test_genuine_utf8_untouched(text):
     assert decoded == Decoded(text, "utf-8", ())
     decoded = decode_text(text.encode("utf-8-sig"))
     assert decoded == Decoded(text, "utf-8-sig", ())
+
+
+@pytest.mark.parametrize("text", [
+    # Stray Latin-1 symbols and Nordic/German letters in English text and code: each
+    # could be read as a TCVN3 letter ("»" -> "ằ", "å" -> "ồ"), none of it is mojibake.
+    "Copyright © 2024 Ørsted A/S. All rights reserved.",
+    "Rendered as «quoted» text, price 5 × 3 ÷ 2 = 7.5 €; see § 4.",
+    "Tokens: {'på': 'on', 'Bemærk': 'note', 'Resumé': 'summary'}",
+    'df = pd.DataFrame({"ä": [1, 2], "xäa": [3, 4]})  # column names with umlauts',
+    "The author, José Núñez, lives in São Paulo and likes crème brûlée.",
+])
+def test_western_utf8_untouched(text):
+    assert decode_text(text.encode("utf-8")) == Decoded(text, "utf-8", ())
+
+
+def test_western_single_byte_text_decodes_as_windows_1258_guess():
+    decoded = decode_text("Le café est très bon, à bientôt.".encode("cp1252"))
+    assert decoded.text == "Le café est très bon, à bientôt."
+    assert decoded.encoding == "windows-1258"
+    assert "best guess" in decoded.warnings[0][1]
 
 
 def test_decomposed_utf8_comes_back_nfc():
@@ -296,6 +316,13 @@ def test_viqr_round_trip(text):
 ])
 def test_viqr_ambiguities(viqr, expected):
     assert decode_text(viqr.encode("ascii")).text == expected
+
+
+def test_viqr_with_typographic_punctuation():
+    viqr = "“Co^ng va(n so^' 15” – ve^` vie^.c ba'o ca'o…"
+    decoded = decode_text(viqr.encode("utf-8"))
+    assert decoded.encoding == "viqr"
+    assert decoded.text == "“Công văn số 15” – về việc báo cáo…"
 
 
 def test_viqr_marks_in_text_with_diacritics_left_alone():
