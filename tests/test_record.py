@@ -7,6 +7,7 @@ import pytest
 from pipeline import extract_file, extract_text
 from pipeline.cli import main
 from pipeline.schema import DispatchRecord, json_schema
+from tests.ingest.test_encodings import encode_cp1258
 
 # A fictional letter with one bad value of each kind the contract names.
 FLAWED = """\
@@ -109,3 +110,16 @@ def test_records_validate_against_the_schema(flawed):
 
 def test_record_round_trips(flawed):
     assert DispatchRecord.model_validate_json(flawed.model_dump_json()) == flawed
+
+
+def test_legacy_encoded_letter_reads_the_same(tmp_path):
+    """A Windows-1258 file gives the record of its Unicode text, with a warning naming the
+    encoding (archives hold such files)."""
+    text = FLAWED.replace("#", "").replace("31/02", "28/02")
+    path = tmp_path / "cp1258.txt"
+    path.write_bytes(encode_cp1258(text))
+    record = extract_file(path)
+    assert record.source.encoding == "windows-1258"
+    assert any(w.code == "encoding.legacy" for w in record.warnings)
+    assert (record.number.symbol, record.place, record.signer.name) == (
+        "UBND-VP", "Huế", "Lê Quang Huy")
