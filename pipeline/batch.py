@@ -34,7 +34,7 @@ from pipeline import __version__
 from pipeline.core import extract_file, failed_record
 from pipeline.errors import CongvanError
 from pipeline.export import RecordFiles, TableWriter, atomic_open, record_file_names, \
-    record_line, record_pretty, table_columns
+    record_line, record_pretty, remove_temporaries, table_columns
 from pipeline.ingest import is_supported, read_source
 from pipeline.manifest import MANIFEST, Journal, JournalError, one_line
 from pipeline.schema import DispatchRecord
@@ -232,6 +232,10 @@ class _Broken(Exception):
     pass
 
 
+class WorkerStartError(RuntimeError):
+    """No worker process can start: the batch cannot run at all."""
+
+
 def _check_workers_start(ctx) -> None:
     """After a pool broke: make sure a worker can start at all, or stop the batch.
 
@@ -242,8 +246,8 @@ def _check_workers_start(ctx) -> None:
         try:
             pool.submit(os.getpid).result(timeout=120)
         except BrokenProcessPool:
-            raise RuntimeError("congvan: worker processes die as they start; nothing can be "
-                               "extracted (see the errors above)") from None
+            raise WorkerStartError("worker processes die as they start; nothing can be "
+                                   "extracted (see the errors above)") from None
 
 
 def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: None,
@@ -429,21 +433,24 @@ def manifest_row(result: Result, item: Input) -> dict:
             "finished_at": _now()}
 
 
-def row_failed(row: dict) -> bool:
-    """Whether the input's record is a failure (a duplicate repeats its first copy's error)."""
-    return row["status"] in FAILED or (row["status"] == "duplicate" and bool(row["error_code"]))
+def failed(status: str, error_code: str) -> bool:
+    """Whether an input's record is a failure, from its manifest ``status`` and ``error_code``.
+
+    A duplicate repeats its original's error code, so it fails when the original did.
+    """
+    return status in FAILED or (status == "duplicate" and bool(error_code))
 
 
 class _StdoutSink:
     """``--format jsonl``: each record printed as it finishes; nothing kept on disk."""
 
     def __init__(self):
-        self.rows: dict[str, dict] = {}
+        self.outcomes: dict[str, tuple[str, str]] = {}   # path -> (status, error_code)
 
     def append(self, line: str, row: dict) -> None:
         sys.stdout.write(line + "\n")
         sys.stdout.flush()
-        self.rows[row["path"]] = row
+        self.outcomes[row["path"]] = (row["status"], row["error_code"])
 
     def tick(self) -> None:
         pass
@@ -501,15 +508,16 @@ def run_batch(paths: list[str], out: Path | None, *, jobs: int = 0, engine: str 
             summary.manifest = out / MANIFEST
             if not _state_matches(journal):   # something changed since the tables were built
                 finalize(journal)
-            rows = {p: journal.index[one_line(p)].row for p in inputs}
+            outcomes = [(e.status, e.error_code) for e in
+                        (journal.index[one_line(p)] for p in inputs)]
         else:
-            rows = sink.rows
+            outcomes = list(sink.outcomes.values())
     finally:
         if journal is not None:
             journal.close()
-    for row in rows.values():
-        summary.counts[row["status"]] += 1
-        summary.failed += row_failed(row)
+    for status, error_code in outcomes:
+        summary.counts[status] += 1
+        summary.failed += failed(status, error_code)
     summary.seconds = time.monotonic() - start
     return summary
 
@@ -535,28 +543,27 @@ def plan(items: list[Input], committed: dict, retry_failed: bool = False) -> Pla
     """
     def done(item: Input):
         entry = committed.get(one_line(item.path))
-        if entry is None or entry.row["pipeline_version"] != __version__ \
-                or entry.row["sha256"] != (item.sha256 or ""):
+        if entry is None or entry.pipeline_version != __version__ \
+                or entry.sha256 != (item.sha256 or ""):
             return None
-        if retry_failed and row_failed(entry.row):
+        if retry_failed and failed(entry.status, entry.error_code):
             return None
         return entry
 
     answered = {one_line(item.path): done(item) for item in items}
     first_of: dict[str, str] = {}   # sha256 -> the path whose record holds those bytes
     for key, entry in committed.items():
-        row = entry.row
         if key in answered and answered[key] is None:
             continue                # about to be redone: its old bytes are not a reference
-        if row["status"] != "duplicate" and row["sha256"] and row["bytes"] != "0" \
-                and row["pipeline_version"] == __version__:
-            first_of.setdefault(row["sha256"], entry.path)
+        if entry.status != "duplicate" and entry.sha256 and not entry.empty \
+                and entry.pipeline_version == __version__:
+            first_of.setdefault(entry.sha256, entry.path)
     result = Plan()
     fresh: set[str] = set()         # paths given a new record in this run
     for item in items:
         entry = answered[one_line(item.path)]
-        if entry is not None and (entry.row["status"] != "duplicate"
-                                  or first_of.get(item.sha256) == entry.row["duplicate_of"]):
+        if entry is not None and (entry.status != "duplicate"
+                                  or first_of.get(item.sha256) == entry.duplicate_of):
             result.skipped += 1
             continue
         dedupe = item.sha256 is not None and item.size > 0
@@ -604,7 +611,7 @@ def _run(inputs: list[str], sink, committed: dict, jobs: int, engine: str,
             emit(Result.of(item.failure, 0.0), item)
         for item, first in todo.copies_of_done:
             entry = committed[one_line(first)]
-            _emit_duplicate(sink, item, sink.read_line(entry), entry.row)
+            _emit_duplicate(sink, item, sink.read_line(entry), sink.read_row(entry))
             summary.new += 1
         if engine == "ray":
             results = run_ray(todo.todo, jobs, address)
@@ -676,6 +683,7 @@ def finalize(journal: Journal) -> None:
     A ``records/`` file is written when its record is new since the last finalize or the
     file is missing; files of paths no longer in the journal are removed.
     """
+    remove_temporaries(journal.folder)       # a kill during an earlier finalize
     new_from = _appended_since_finalize(journal)
     entries = sorted(journal.index.values(), key=lambda e: e.path)
     names = record_file_names(e.path for e in entries)
@@ -687,10 +695,12 @@ def finalize(journal: Journal) -> None:
         for entry in entries:
             line = journal.read_line(entry)
             record = json.loads(line)
-            compactor.add(line, entry.row)
+            compactor.add(line, entry)
             name = names[entry.path]
-            tables.add(record, f"records/{name}", items=record["id"] not in seen)
-            seen.add(record["id"])
+            # the entry's string when equal: the set then costs no string of its own
+            doc_id = entry.sha256 if record["id"] == entry.sha256 else record["id"]
+            tables.add(record, f"records/{name}", items=doc_id not in seen)
+            seen.add(doc_id)
             if entry.offset >= new_from or not files.has(name):
                 files.put(name, record_pretty(record))
             else:
@@ -732,5 +742,8 @@ def run_extract(args) -> int:
         print("congvan: interrupted; run the same command again to finish the batch",
               file=sys.stderr)
         return 130
+    except WorkerStartError as exc:
+        print(f"congvan: error: {exc}", file=sys.stderr)
+        return 1
     print(summary, file=sys.stderr)
     return summary.exit_status

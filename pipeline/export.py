@@ -78,6 +78,15 @@ def atomic_open(path: Path, *, sync: bool = True):
         raise
 
 
+def remove_temporaries(folder: Path) -> None:
+    """Delete what ``atomic_open`` left in ``folder`` when a process died mid-write.
+
+    Only call it while holding the folder's lock: then no temporary file is in use.
+    """
+    for path in folder.glob(".*.tmp-*"):
+        path.unlink(missing_ok=True)
+
+
 # --- per-document JSON files ----------------------------------------------------------------
 
 def record_file_names(paths: Iterable[str]) -> dict[str, str]:

@@ -72,7 +72,7 @@ NUMBER_LINE = re.compile(r"""
     (?<![^\W\d_])                # not inside a word
     (?:S[ốôoóòồỗổộ6]|5[ốô6])     # "Số", as OCR also reads it ("S6", "Sô", "5ố")
     \s*[:;.]?\s*
-    (?=[\dOoIl]*\s*/|\s*/)       # a number (maybe blank) then "/"
+    (?=[\dOoIl]*(?:-[A-ZĐ]\w*)*\s*/|\s*/)  # a number (maybe blank) then "/"
     """, re.VERBOSE)
 # The addressee block: "Kính gửi:", and "... điện:" of a Công điện (its addressees follow),
 # "... trân trọng kính mời:" of a Giấy mời.

@@ -27,11 +27,12 @@ kernel releases it when the process dies, however it dies.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import fcntl
 import io
 import os
+import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline.export import ENCODING_ERRORS, fsync_dir
@@ -69,24 +70,41 @@ def _csv_line(row: dict) -> str:
     return buf.getvalue()
 
 
-@dataclass(slots=True)
+@dataclasses.dataclass(slots=True)
 class Entry:
-    """One committed input: its manifest row and where its record line is."""
+    """One committed input: what planning needs, and where its two lines are.
 
-    row: dict[str, str]
-    offset: int
-    length: int  # bytes, newline included
+    Kept small (one per input, tens of thousands in memory): the whole manifest row is read
+    back from the file by ``Journal.read_row`` when it is needed.
+    """
 
-    @property
-    def path(self) -> str:
-        return self.row["path"]
+    path: str
+    status: str
+    duplicate_of: str
+    sha256: str
+    empty: bool               # a 0-byte file: never a reference for duplicates
+    error_code: str
+    pipeline_version: str
+    offset: int               # the record line in records.jsonl (newline included)
+    length: int
+    row_offset: int           # the row in manifest.csv (newline included)
+    row_length: int
+
+    @classmethod
+    def of(cls, row: dict[str, str], offset: int, length: int, row_offset: int,
+           row_length: int) -> Entry:
+        intern = sys.intern   # a handful of distinct values, shared by every entry
+        return cls(row["path"], intern(row["status"]), row["duplicate_of"], row["sha256"],
+                   row["bytes"] == "0", intern(row["error_code"]),
+                   intern(row["pipeline_version"]), offset, length, row_offset, row_length)
 
 
 class Journal:
     """The append-only pair ``records.jsonl`` / ``manifest.csv`` in ``folder``.
 
-    >>> j = Journal(Path(tmp)); j.open()          # doctest: +SKIP
-    >>> j.append(line, row); j.commit(); j.close()  # doctest: +SKIP
+    ``open()`` (locks and recovers), then ``append(line, row)`` per result, ``commit()`` at
+    the end (and ``tick()`` while waiting), ``close()``. ``index`` maps each committed path to
+    its :class:`Entry`.
     """
 
     commit_every = 0.5     # seconds: results at risk from a kill are at most this old
@@ -96,9 +114,7 @@ class Journal:
         self.folder = Path(folder)
         self.records_path = self.folder / RECORDS
         self.manifest_path = self.folder / MANIFEST
-        self.index: dict[str, Entry] = {}
-        self.rows = 0            # committed pairs in the files, superseded ones included
-        self.recovered = 0       # uncommitted lines dropped by open()
+        self.index: dict[str, Entry] = {}   # path -> its last committed pair
         self._lock_fd: int | None = None
         self._records = None
         self._manifest = None
@@ -121,6 +137,7 @@ class Journal:
             os.fsync(self._manifest.fileno())
         fsync_dir(self.folder)
         self._end = self._records.tell()
+        self._row_end = self._manifest.tell()
 
     def _lock(self) -> None:
         fd = os.open(self.folder / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
@@ -192,15 +209,21 @@ class Journal:
     def _recover(self) -> None:
         rows, sizes, has_header = self._read_manifest()
         offsets = self._record_offsets()
+        if not has_header and self.records_path.exists() and self.records_path.stat().st_size:
+            # open() writes the header before any record, so this is no state of ours: a
+            # foreign records.jsonl, or a deleted manifest. Refuse rather than truncate it.
+            raise JournalError(f"{self.records_path} exists but {self.manifest_path.name} does "
+                               "not: not a congvan output folder; write to a new --out folder")
         n = min(len(rows), len(offsets) - 1)
-        self.recovered = (len(offsets) - 1) - n
         self._truncate(self.records_path, offsets[n])
         # Without a whole header nothing was committed; open() writes the header anew.
         self._truncate(self.manifest_path, len(_HEADER) + sum(sizes[:n]) if has_header else 0)
-        self.rows = n
         self.index = {}
+        row_offset = len(_HEADER)
         for i in range(n):
-            self.index[rows[i]["path"]] = Entry(rows[i], offsets[i], offsets[i + 1] - offsets[i])
+            self.index[rows[i]["path"]] = Entry.of(rows[i], offsets[i], offsets[i + 1] - offsets[i],
+                                                   row_offset, sizes[i])
+            row_offset += sizes[i]
 
     @staticmethod
     def _truncate(path: Path, size: int) -> None:
@@ -230,14 +253,14 @@ class Journal:
             return
         self._records.flush()
         os.fsync(self._records.fileno())
-        self._manifest.write("".join(_csv_line(row) for row, _, _ in self._pending)
-                             .encode("utf-8", ENCODING_ERRORS))
+        lines = [_csv_line(row).encode("utf-8", ENCODING_ERRORS) for row, _, _ in self._pending]
+        self._manifest.write(b"".join(lines))
         self._manifest.flush()
         os.fsync(self._manifest.fileno())
-        for row, offset, length in self._pending:
+        for (row, offset, length), line in zip(self._pending, lines):
             row = {c: one_line(row.get(c)) for c in MANIFEST_COLUMNS}
-            self.index[row["path"]] = Entry(row, offset, length)
-        self.rows += len(self._pending)
+            self.index[row["path"]] = Entry.of(row, offset, length, self._row_end, len(line))
+            self._row_end += len(line)
         self._pending = []
 
     def tick(self) -> None:
@@ -247,18 +270,22 @@ class Journal:
 
     def read_line(self, entry: Entry) -> str:
         """The record line (without newline) of a committed entry."""
-        if self._records is not None:
-            self._records.flush()
-        fd = os.open(self.records_path, os.O_RDONLY)
+        return self._pread(self.records_path, entry.offset, entry.length)[:-1] \
+            .decode("utf-8", ENCODING_ERRORS)
+
+    def read_row(self, entry: Entry) -> dict[str, str]:
+        """The manifest row of a committed entry."""
+        line = self._pread(self.manifest_path, entry.row_offset, entry.row_length)
+        return dict(zip(MANIFEST_COLUMNS, next(csv.reader([line.decode("utf-8",
+                                                                      ENCODING_ERRORS)]))))
+
+    @staticmethod
+    def _pread(path: Path, offset: int, length: int) -> bytes:
+        fd = os.open(path, os.O_RDONLY)
         try:
-            data = os.pread(fd, entry.length, entry.offset)
+            return os.pread(fd, length, offset)
         finally:
             os.close(fd)
-        return data[:-1].decode("utf-8", ENCODING_ERRORS)
-
-    @property
-    def superseded(self) -> int:
-        return self.rows - len(self.index)
 
     # -- compaction --------------------------------------------------------------------------
 
@@ -288,13 +315,18 @@ class Compactor:
         self._manifest.write(_HEADER)
         self._index: dict[str, Entry] = {}
         self._end = 0
+        self._row_end = len(_HEADER)
 
-    def add(self, line: str, row: dict[str, str]) -> None:
+    def add(self, line: str, entry: Entry) -> None:
+        """Copy one committed pair: ``line`` is its record, read with ``read_line``."""
         data = line.encode("utf-8", ENCODING_ERRORS) + b"\n"
+        row = Journal._pread(self.journal.manifest_path, entry.row_offset, entry.row_length)
         self._records.write(data)
-        self._manifest.write(_csv_line(row).encode("utf-8", ENCODING_ERRORS))
-        self._index[row["path"]] = Entry(row, self._end, len(data))
+        self._manifest.write(row)
+        self._index[entry.path] = dataclasses.replace(
+            entry, offset=self._end, length=len(data), row_offset=self._row_end)
         self._end += len(data)
+        self._row_end += len(row)
 
     def commit(self) -> None:
         j = self.journal
@@ -310,10 +342,10 @@ class Compactor:
         fsync_dir(j.folder)
         j._finish_compaction()
         j.index = self._index
-        j.rows = len(self._index)
         j._records = open(j.records_path, "ab")
         j._manifest = open(j.manifest_path, "ab")
         j._end = j._records.tell()
+        j._row_end = j._manifest.tell()
 
     def abort(self) -> None:
         for f in (self._records, self._manifest):

@@ -235,8 +235,11 @@ def blank(unit: str = "syllable") -> Language:
     """An empty Vietnamese pipeline with the underthesea tokenizer (no pyvi needed)."""
     import spacy
     register()
-    return spacy.blank("vi", config={"nlp": {"tokenizer": {
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {
         "@tokenizers": TOKENIZER_NAME, "unit": unit}}})
+    for label in LABELS:  # so that the model's NER can label a doc made here
+        nlp.vocab.strings.add(label)
+    return nlp
 
 
 # --- the model ------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 Steps, each recorded in an offset map back to the input: Unicode NFC (PDF and OCR text
 often arrive decomposed), line endings to "\\n", no-break and exotic spaces to " ",
 zero-width characters and soft hyphens dropped, markdown emphasis ("**", "***", paired "*")
-and heading marks ("### ") dropped. Runs of spaces are kept: they separate the columns of a
-flattened two-column layout.
+and heading marks ("### ") dropped, the bars of a markdown table turned into column gaps. Runs of
+spaces are kept: they separate the columns of a flattened two-column layout.
 """
 
 from __future__ import annotations
@@ -18,6 +18,11 @@ _SPACES = dict.fromkeys(map(ord, "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u20
 _DROPPED = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
 # Markdown marks that converters (docx -> md) leave around bold/italic runs and headings.
 _MARKUP = re.compile(r"\*{2,3}|(?m:^[ \t]*#{1,6}[ \t]+)|\\(?=[.\-*_#()\[\]])")
+# A Word header converted to a markdown table: "| ỦY BAN NHÂN DÂN | CỘNG HÒA ... |". Cells
+# become columns (a run of spaces, as in PDF text); the "|---|---|" row goes.
+_TABLE_ROW = re.compile(r"(?m)^[ \t]*\|.*\|[ \t]*$")
+_TABLE_RULE = re.compile(r"^[\s|:\-]+$")
+CELL_GAP = "   "
 # "*(Đã ký)*": italic marks come in pairs on one line; a lone "* " is a bullet.
 _ITALIC = re.compile(r"(?<![*\w])\*[^\s*](?:[^*\n]*[^\s*])?\*(?![*\w])")
 
@@ -57,11 +62,28 @@ def normalize(raw: str) -> Normalized:
         masked.update(range(m.start(), m.end()))
     for m in _ITALIC.finditer(raw):
         masked.update((m.start(), m.end() - 1))
+    gaps: set[int] = set()
+    for m in _TABLE_ROW.finditer(raw):
+        if _TABLE_RULE.match(m.group()):
+            masked.update(range(m.start(), m.end()))
+            continue
+        row, base = m.group(), m.start()
+        bars = [i for i, ch in enumerate(row) if ch == "|"]
+        for i in bars:  # the bar and the padding around it
+            lo, hi = i, i + 1
+            while lo > 0 and row[lo - 1] in " \t":
+                lo -= 1
+            while hi < len(row) and row[hi] in " \t":
+                hi += 1
+            masked.update(range(base + lo, base + hi))
+        gaps.update(base + i for i in bars[1:-1])
     out: list[str] = []
     offsets: list[int] = []
     ends: list[int] = []
     for start, cluster in _clusters(raw):
-        if start in masked or cluster[0] in _DROPPED:
+        if start in gaps:
+            cluster = CELL_GAP
+        elif start in masked or cluster[0] in _DROPPED:
             continue
         end = start + len(cluster)
         if cluster == "\r":

@@ -160,8 +160,11 @@ def train(out: Path | str, seed: int = 0, n_train: int = N_TRAIN, n_dev: int = N
     from pipeline.resources.ner import letters
     from pipeline.resources.ner.generate import generate
 
+    from spacy.util import fix_random_seed
+
     started = time.perf_counter()
     random.seed(seed)
+    fix_random_seed(seed)
     nlp = build_nlp(variant, seed=seed, width=width, depth=depth)
     rows = train_rows if train_rows is not None else generate(n_train, seed=seed)
     dev_rows = generate(n_dev, seed=seed + 1, split="dev")

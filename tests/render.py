@@ -35,6 +35,11 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+try:
+    import pytest
+except ImportError:  # the renderer also runs as a script, without pytest
+    pytest = None
+
 DPI = 300
 PAGE_W, PAGE_H = 210.0, 297.0                      # A4, mm
 MARGIN_L, MARGIN_R, MARGIN_T, MARGIN_B = 30.0, 15.0, 20.0, 20.0   # NĐ 30/2020, Phụ lục I
@@ -103,6 +108,17 @@ class Rule:
 class Page:
     runs: list[Run] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
+
+
+def _has_tesseract() -> bool:
+    import shutil
+    return shutil.which("tesseract") is not None
+
+
+if pytest is not None:
+    requires_tesseract = pytest.mark.skipif(
+        not _has_tesseract(),
+        reason="Tesseract is not installed (Debian: tesseract-ocr tesseract-ocr-vie)")
 
 
 # --- fonts -----------------------------------------------------------------------------------
@@ -391,6 +407,32 @@ def save_text_pdf(pages: list[Page], path: Path) -> Path:
     return path
 
 
+def save_mixed_pdf(pages: list[Page], images: list[Image.Image], path: Path,
+                   scanned: set[int]) -> Path:
+    """A PDF whose pages in ``scanned`` (indexes) are page images carrying only a typed
+    page number in their text layer, the others real text: a letter whose later pages
+    were scanned and appended."""
+    from fpdf import FPDF
+
+    pdf = FPDF(unit="mm", format="A4")
+    for style in _FONT_FILES:
+        pdf.add_font("Serif", style, str(font_path(style)))
+    for i, page in enumerate(pages):
+        pdf.add_page()
+        if i in scanned:
+            buf = io.BytesIO()
+            images[i].convert("L").save(buf, "PNG")
+            pdf.image(buf, x=0, y=0, w=PAGE_W, h=PAGE_H)
+            pdf.set_font("Serif", "", 11)
+            pdf.text(PAGE_W / 2, PAGE_H - 8, str(i + 1))
+            continue
+        for run in page.runs:
+            pdf.set_font("Serif", run.style, run.size)
+            pdf.text(run.x, run.y, run.text)
+    pdf.output(str(path))
+    return path
+
+
 def save_docx(letter: Letter, path: Path) -> Path:
     """A Word letter: header and signature block as borderless 2-column tables."""
     from docx import Document
@@ -439,6 +481,7 @@ def save_docx(letter: Letter, path: Path) -> Path:
     *titles, name = letter.signer
     cell_lines(footer.cell(0, 1), [(t, True, False) for t in titles] + [("", False, False)] * 3
                + [(name, True, False)])
+    doc.add_paragraph()   # Word always ends a document with a paragraph, never a table
     doc.save(str(path))
     return path
 

@@ -178,8 +178,9 @@ def test_journal_recovers_from_a_kill(tmp_path, damage, committed):
             f.write(b'{"source": {"path": "p9"}}\n')
     elif damage == "torn manifest row":
         manifest.write_bytes(manifest.read_bytes()[:-5])
-    elif damage == "torn header":
+    elif damage == "torn header":     # only possible before the first record is written
         manifest.write_bytes(manifest.read_bytes()[:10])
+        records.write_bytes(b"")
     elif damage == "manifest row without record":
         data = records.read_bytes()
         records.write_bytes(data[:data.rindex(b"\n", 0, len(data) - 1) + 1])
@@ -197,7 +198,7 @@ def test_journal_finishes_or_drops_an_interrupted_compaction(tmp_path, marker):
     j.open()
     compactor = j.compactor()
     for entry in sorted(j.index.values(), key=lambda e: e.path)[:2]:
-        compactor.add(j.read_line(entry), entry.row)
+        compactor.add(j.read_line(entry), entry)
     for f in (compactor._records, compactor._manifest):
         f.close()
     if marker:      # killed after the marker, before or between the renames
@@ -218,6 +219,13 @@ def test_journal_refuses_a_second_writer(tmp_path):
             Journal(tmp_path).open()
     finally:
         j.close()
+
+
+def test_journal_never_truncates_a_records_file_it_did_not_write(tmp_path):
+    (tmp_path / "records.jsonl").write_text('{"mine": 1}\n')
+    with pytest.raises(JournalError, match="not a congvan output folder"):
+        Journal(tmp_path).open()
+    assert (tmp_path / "records.jsonl").read_text() == '{"mine": 1}\n'
 
 
 def test_journal_refuses_a_foreign_manifest(tmp_path):
@@ -294,6 +302,17 @@ def test_resume_skips_done_documents_and_redoes_changed_ones(tmp_path):
     assert "199/" in record["text"]
 
 
+def test_temporaries_of_a_killed_finalize_are_removed(tmp_path):
+    write_letters(tmp_path / "in", 2)
+    out = tmp_path / "out"
+    run_batch([str(tmp_path / "in")], out, jobs=1, progress="off")
+    (out / ".documents.csv.tmp-99999").write_text("id,pa")       # as a kill leaves them
+    (out / "records" / ".cv_0000.json.tmp-99999").write_text("{")
+    (out / "manifest.csv").touch()                               # so the tables are rebuilt
+    run_batch([str(tmp_path / "in")], out, jobs=1, progress="off")
+    assert not [p for p in out.rglob("*") if ".tmp-" in p.name]
+
+
 def test_output_folder_keeps_inputs_of_earlier_runs(tmp_path):
     a, b = write_letters(tmp_path / "a", 2), write_letters(tmp_path / "b", 2, start=10)
     out = tmp_path / "out"
@@ -329,6 +348,18 @@ def test_a_worker_that_dies_fails_its_document_only(tmp_path):
     assert results[str(crash)].error_code == "internal"
     assert "worker process died" in results[str(crash)].error_message
     assert all(results[str(p)].status != "failed" for p in paths)
+
+
+def test_a_pool_whose_workers_cannot_start_stops_the_batch(tmp_path, monkeypatch):
+    from pipeline import batch
+    monkeypatch.setattr(batch, "_init_worker", _die_at_start)
+    items = [Input(str(p), "0" * 64, 1) for p in write_letters(tmp_path, 3)]
+    with pytest.raises(batch.WorkerStartError):
+        list(run_local(items, 1))
+
+
+def _die_at_start():
+    os._exit(3)
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")   # Ray's own, about its options

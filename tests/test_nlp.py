@@ -167,6 +167,12 @@ def test_no_entity_where_there_is_none(text, label):
     assert names(text, label) == set()
 
 
+def test_a_doc_from_make_doc_can_be_labelled_later():
+    doc = nlp.make_doc("Đầu mối liên hệ: bà Trịnh Thị Hải, chuyên viên Sở Y tế.")
+    nlp.get_nlp().get_pipe("ner")(doc)
+    assert ("Trịnh Thị Hải", "PER") in [(e.text, e.label_) for e in doc.ents]
+
+
 def test_find_entities_offsets_index_the_whole_text():
     text = ("Sở Khoa học và Công nghệ trân trọng đề nghị.\n"
             "Đầu mối liên hệ: bà Trịnh Thị Hải, chuyên viên, điện thoại: 0982.634.968.\n")

@@ -15,6 +15,9 @@ from pipeline.normalize import normalize
     ("*(Đã ký)*", "(Đã ký)"),                              # italic pair
     ("* mục hai", "* mục hai"),                            # a lone star is a bullet
     ("2 * 3 = 6", "2 * 3 = 6"),
+    ("| SỞ Y TẾ | CỘNG HÒA |\n|---|:---:|\n| Số: 1/SYT | Huế |",  # a header table
+     "SỞ Y TẾ   CỘNG HÒA\n\nSố: 1/SYT   Huế"),
+    ("a | b", "a | b"),
 ])
 def test_normalize_text(raw, expected):
     assert normalize(raw).text == expected

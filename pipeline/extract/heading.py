@@ -17,7 +17,8 @@ from pipeline.layout import SUBJECT_PREFIX, Layout, type_heading_of
 
 NUMBER = re.compile(r"""
     (?:S[ốôoóòồỗổộ6]|5[ốô6])\s*[:;.]?\s*
-    (?P<number>[0-9OoIl]*[0-9][0-9OoIl]*[a-zA-Z]?|)     # blank in unsigned copies
+    (?P<number>[0-9OoIl]*[0-9][0-9OoIl]*[a-zA-Z]?   # blank in unsigned copies;
+       (?:-[A-ZĐ][A-ZĐa-z]*)*|)                    # Party style: "512-CV/TĐTN-PT"
     \s*/\s*
     (?P<symbol>[0-9A-ZĐ][\w&.]*(?:\s*[-/]\s*[0-9A-ZĐ][\w&.]*)*)
     """, re.VERBOSE)

@@ -45,8 +45,8 @@ def _agency_pattern() -> re.Pattern:
     return re.compile(r"""
         (?<![^\W\d_])
         (?P<head>%s)
-        (?P<rest>\s+(?:%s)|%s{0,8}%s)
-        """ % (heads, sector, tail, locality), re.VERBOSE)
+        (?P<rest>\s+(?:%s)(?P<sector_place>%s)|%s{0,8}%s)
+        """ % (heads, sector, locality, tail, locality), re.VERBOSE)
 
 
 def _initials(name: str) -> str:
@@ -96,34 +96,23 @@ def find_issuer(layout: Layout, symbol: str | None = None) -> Iterator[Candidate
         yield Candidate("issuer", piece.start, piece.end, {"name": name, "parent": parent},
                         1.0, "issuer.header")
         return
-    # No header: the body mention whose initials open the symbol, most frequent form.
+    # No header: the body mention whose initials open the symbol; failing that, the body
+    # that speaks in the letter ("Tỉnh đoàn Cà Mau tổ chức ...").
     code = _issuer_code(symbol)
-    if not code:
+    votes = list(_votes(layout, code))
+    fitting = [v for v in votes if v[1] > 0]
+    # A body whose initials contradict the code ("Sở Tài chính" under "SYT") is someone
+    # else speaking; a code of other letters (a province's "KGI") says nothing against it.
+    speaking = [v for v in votes if v[2] >= 5 and not _contradicts(code, _initials(v[0]))]
+    chosen, rule = (fitting, "issuer.symbol_initials") if fitting else \
+        (speaking, "issuer.speaking")
+    if not chosen:
         return
-    body_start, body_end = layout.body
-    speaks = _speaking_pattern()
     scores: Counter[str] = Counter()
     first: dict[str, tuple[int, int]] = {}
-    text = layout.text
-    for m in agency_mentions(text, body_start, body_end):
-        start, end = m.span()
-        # A name runs until the body speaks: "Sở Y tế Hà Nội đề nghị" -> "Sở Y tế Hà Nội".
-        verb = speaks.search(text, start + len(m.group("head")), end)
-        if verb:
-            end = verb.start()
-        form = " ".join(text[start:end].split())
-        fit = _code_fit(code, _initials(form))
-        if not fit:
-            continue
-        # The body that speaks ("... đề nghị") outweighs one merely mentioned, and one
-        # named as the author of a cited document ("... của UBND tỉnh") counts least.
-        weight = 5 if (verb or speaks.match(text, end)) else 1
-        if re.search(r"\bcủa\s+$", text[max(0, start - 6):start]):
-            weight = 0.5
-        scores[form] += weight * fit
-        first.setdefault(form, (start, end))
-    if not scores:
-        return
+    for form, fit, weight, span in chosen:
+        scores[form] += weight * (fit or 1)
+        first.setdefault(form, span)
     # "Ủy ban nhân dân thành phố" and "Ủy ban nhân dân thành phố Cần Thơ" are one body:
     # the fuller form takes the votes of the forms it extends.
     total = {f: sum(v for g, v in scores.items() if f == g or f.startswith(g + " "))
@@ -131,7 +120,49 @@ def find_issuer(layout: Layout, symbol: str | None = None) -> Iterator[Candidate
     best = max(total, key=lambda f: (total[f], scores[f]))
     start, end = first[best]
     yield Candidate("issuer", start, end, {"name": best, "parent": None},
-                    0.7, "issuer.symbol_initials")
+                    0.7 if fitting else 0.5, rule)
+
+
+def _votes(layout: Layout, code: str) -> Iterator[tuple[str, float, float, tuple[int, int]]]:
+    """(form, fit to the symbol's code, weight, span) of each body named in the body."""
+    body_start, body_end = layout.body
+    speaks = _speaking_pattern()
+    text = layout.text
+    for m in _nested_mentions(text, body_start, body_end, code):
+        start, end = m.span()
+        if re.search(r"%s[^\W\d_]*\s+$" % UPPER, text[max(0, start - 12):start]):
+            continue  # inside a longer name: "Tổng Liên đoàn ...", "Ban Thường vụ Tỉnh đoàn"
+        if m.group("sector_place") and m.group("head") in ("Sở", "Bộ"):
+            # A Sở or Bộ is named without its province ("Sở Y tế", under "UBND tỉnh X");
+            # other bodies carry their territory ("Trung tâm Y tế huyện Mường Lát").
+            end = m.start("sector_place")
+        # A name runs until the body speaks: "Sở Y tế Hà Nội đề nghị" -> "Sở Y tế Hà Nội".
+        verb = speaks.search(text, start + len(m.group("head")), end)
+        if verb:
+            end = verb.start()
+        form = " ".join(text[start:end].split())
+        # The body that speaks ("... đề nghị") outweighs one merely mentioned, and one
+        # named as the author of a cited document ("... của UBND tỉnh") counts least.
+        weight = 5 if (verb or speaks.match(text, end)) else 1
+        if re.search(r"\bcủa\s+$", text[max(0, start - 6):start]):
+            weight = 0.5
+        yield form, _code_fit(code, _initials(form)) if code else 0.0, weight, (start, end)
+
+
+def _contradicts(code: str, initials: str) -> bool:
+    return len(code) >= 2 and len(initials) >= 2 and code[0] == initials[0] \
+        and code[1] != initials[1]
+
+
+def _nested_mentions(text: str, start: int, end: int, code: str) -> Iterator[re.Match]:
+    """Mentions of bodies; inside one that does not fit the code, the bodies it names
+    ("Ban Thường vụ Liên đoàn Lao động tỉnh X" names "Liên đoàn Lao động tỉnh X")."""
+    pattern = _agency_pattern()
+    pos = start
+    while (m := pattern.search(text, pos, end)) is not None:
+        yield m
+        fits = _code_fit(code, _initials(m.group(0))) > 0
+        pos = m.end() if fits else m.start() + len(m.group("head"))
 
 
 def _code_fit(code: str, initials: str) -> float:

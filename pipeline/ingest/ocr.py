@@ -290,7 +290,9 @@ def otsu_threshold(gray) -> int:
     w1 = total - w0
     with np.errstate(divide="ignore", invalid="ignore"):
         between = np.nan_to_num((m0[-1] * w0 / total - m0) ** 2 / (w0 * w1))
-    return int(np.argmax(between))
+    # levels no pixel has make a plateau of equal scores: take its middle
+    best = np.flatnonzero(between >= between.max() * (1 - 1e-9))
+    return int(round(best.mean()))
 
 
 def _grow(mask):
@@ -347,14 +349,19 @@ def estimate_skew(ys, xs, limit: float = 5.0) -> float:
 def upside_down(ys, xs, skew: float) -> bool:
     """Is the page upside down? Vietnamese text has far more ink above its x-height band
     (diacritics, capitals, b d đ h k l t) than below its baseline (g p q y): summed over
-    the text lines of the page, a reversed balance means the page is turned."""
+    the text lines of the page, a reversed balance means the page is turned.
+
+    Sure on a page of body text; on a sparse page (a signature block alone) the balance
+    can be even, and ``recognize`` then finds the turn by Tesseract's confidence."""
     import numpy as np
 
     if len(ys) < 200:
         return False
     rows = np.round(ys + (xs - xs.mean()) * math.tan(math.radians(skew))).astype(np.int64)
     profile = np.bincount(rows - rows.min()).astype(np.float64)
-    filled = np.flatnonzero(profile > 0.02 * profile.max())
+    on = profile > 0.02 * profile.max()
+    on[1:-1] |= on[:-2] & on[2:]       # a diacritic one row apart still belongs to its line
+    filled = np.flatnonzero(on)
     above = below = 0.0
     for line in np.split(filled, np.flatnonzero(np.diff(filled) > 1) + 1):
         if len(line) < 6:
@@ -363,7 +370,7 @@ def upside_down(ys, xs, skew: float) -> bool:
         core = np.flatnonzero(p >= 0.5 * p.max())      # the x-height band
         above += p[:core[0]].sum()
         below += p[core[-1] + 1:].sum()
-    return below > 1.2 * above
+    return below > 1.25 * above
 
 
 def clean_page(image: Image.Image, steps: Iterable[str] = STEPS) -> Cleaned:

@@ -29,9 +29,10 @@ from pipeline.ingest import SourceText
 
 RENDER_DPI = 300           # pages rendered for OCR
 INK_DPI = 50               # pages rendered to measure their ink
-INK_PER_CHAR = 14.0        # dark pixels at INK_DPI per character of 13-pt Times (measured)
+INK_PER_CHAR = 6.5         # dark pixels at INK_DPI per character of 11-14 pt Times (measured
+                           # 4.6-7.7 on rendered letters, tests/render.py)
 MIN_LAYER_SHARE = 0.3      # a layer with fewer characters than this share of the ink's is short
-MIN_INK_CHARS = 150        # below this much ink, a page's layer is never called short
+MIN_INK_CHARS = 40         # below this much ink (a line of text), a layer is never short
 BLANK_INK = 30             # dark pixels at INK_DPI below which a page is blank
 GARBAGE_SHARE = 0.05       # (cid:NN) or U+FFFD characters over all characters
 X_TOLERANCE_RATIO = 0.15   # a gap wider than this share of the font size separates words
@@ -165,17 +166,25 @@ def _join_fragments(text: str) -> str:
         if (_LETTERS.fullmatch(prev) and _LETTERS.fullmatch(token.rstrip(".,;:)"))
                 and _same_case(prev, token) and syllable((prev + token.rstrip(".,;:)")).lower())
                 and (not syllable(prev.lower()) or not syllable(token.rstrip(".,;:)").lower())
-                     or (_base(token[0]) in _VOWELS and _base(prev[-1]) in _VOWELS
-                         and _marked(token[0])))):
+                     or _cut_at_mark(prev, token.rstrip(".,;:)")))):
             out[-1] = prev + token
         else:
             out.append(token)
     return " ".join(out)
 
 
-def _marked(ch: str) -> bool:
-    """Does ``ch`` carry a diacritic (a fragment cut at its mark: "Vi ệt")?"""
-    return len(unicodedata.normalize("NFD", ch)) > 1
+_TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")
+_CODA = re.compile(r"(?:c|ch|m|n|ng|nh|p|t)$")
+
+
+def _cut_at_mark(prev: str, token: str) -> bool:
+    """Two valid syllables that are one word cut before its marked vowel: "Vi ệt",
+    "thi ết". Only a toneless head and a tail that starts with a marked vowel and ends in
+    a consonant qualify, so that words like "khu ở" or "bình ổn" stay apart."""
+    first = unicodedata.normalize("NFD", token[0].lower())
+    return (first[0] in _VOWELS and len(first) > 1 and _base(prev[-1]) in _VOWELS
+            and not _TONE_MARKS & set(unicodedata.normalize("NFD", prev))
+            and bool(_CODA.search(token.lower())))
 
 
 def _same_case(a: str, b: str) -> bool:
@@ -218,11 +227,14 @@ def _legacy_layer(text: str) -> tuple[str, str] | None:
 # --- page images -------------------------------------------------------------------------------
 
 def _ink(page) -> int:
-    """Dark pixels of ``page`` rendered at INK_DPI: how much is drawn on it."""
+    """Dark pixels of ``page`` rendered at INK_DPI: how much text is drawn on it. Only
+    neutral dark pixels count (dark in every channel): a red seal or a blue signature
+    on the last page is not text that the layer is missing."""
     import numpy as np
 
-    a = page.render(scale=INK_DPI / 72, grayscale=True).to_numpy()
-    return int(np.count_nonzero(a < 128))
+    a = page.render(scale=INK_DPI / 72).to_numpy()
+    return int(np.count_nonzero(a[..., :3].max(axis=-1) < 128)) if a.ndim == 3 else \
+        int(np.count_nonzero(a < 128))
 
 
 def page_image(page):

@@ -15,6 +15,7 @@ from tests.conftest import layout_of
     ("Số: 45/SYT-NVY Thái Nguyên, ngày 12 tháng 5 năm 2024", "45", "SYT-NVY"),
     ("S6: 1O5/UBND-VX", "105", "UBND-VX"),              # OCR: "Số" -> "S6", "0" -> "O"
     ("Số 315/TTr-SNV", "315", "TTr-SNV"),
+    ("Số: 512-CV/TĐTN-PT", "512-CV", "TĐTN-PT"),         # Party and Đoàn style
 ])
 def test_number_line(line, number, symbol):
     cands = list(find_number(layout_of(line + "\nHà Nội, ngày 01 tháng 01 năm 2024\n")))

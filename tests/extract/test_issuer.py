@@ -42,3 +42,21 @@ def test_issuer_code(symbol, code):
 
 def test_initials():
     assert _initials("Sở Khoa học và Công nghệ") == "SKHCN"
+
+
+@pytest.mark.parametrize("symbol,body,name", [
+    ("TĐTN-PT", "Tỉnh đoàn Cà Mau tổ chức cuộc thi.", "Tỉnh đoàn Cà Mau"),
+    ("KGI-TTGS", "Ngân hàng Nhà nước chi nhánh tỉnh Kiên Giang đề nghị các tổ chức.",
+     "Ngân hàng Nhà nước chi nhánh tỉnh Kiên Giang"),
+])
+def test_issuer_that_speaks_when_no_name_fits_the_symbol(symbol, body, name):
+    layout = layout_of(f"Số: 5/{symbol}\n\nKính gửi: Các đơn vị.\n\n{body}\n")
+    assert [c.value["name"] for c in find_issuer(layout, symbol)] == [name]
+
+
+def test_issuer_inside_a_longer_name():
+    layout = layout_of("Số: 5/LĐLĐ\n\nKính gửi: Các đơn vị.\n\nThực hiện kế hoạch của Tổng "
+                       "Liên đoàn Lao động Việt Nam, Ban Thường vụ Liên đoàn Lao động tỉnh "
+                       "Nghệ An đề nghị các công đoàn.\n")
+    assert [c.value["name"] for c in find_issuer(layout, "LĐLĐ")] == [
+        "Liên đoàn Lao động tỉnh Nghệ An"]
