@@ -57,8 +57,8 @@ _NUMBER_SYMBOL = r"""
     (?P<number> \d{1,6} (?:-[A-ZĐ][A-ZĐa-z]*)? )
     (?: [ ]?/[ ]? | (?P<ocr>[l|]) )
     (?P<symbol>
-        [0-9A-ZĐ][0-9A-Za-zĐđ&]*
-        (?: [/-][0-9A-ZĐ][0-9A-Za-zĐđ&]* | [ ]?[/-][ ]?[0-9A-ZĐ][0-9A-ZĐ&]+(?![\w/]) )*
+        [0-9A-ZĐ](?:[0-9A-Za-zĐđ&]|\.(?=[A-ZĐ]))*                # "NgV.PSL": a dot inside
+        (?: [/-][0-9A-ZĐ](?:[0-9A-Za-zĐđ&]|\.(?=[A-ZĐ]))* | [ ]?[/-][ ]?[0-9A-ZĐ][0-9A-ZĐ&]+(?![\w/]) )*
     )
     """
 
@@ -354,6 +354,11 @@ def _named_end_regex() -> re.Pattern[str]:
     return re.compile(rf"\s+(?:{cues('of')}|(?i:{words('day')})\s+\d)(?!\w)")
 
 
+@cache
+def _numbered_in_title() -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?i:{cues('number')})[ \t]*:?[ \t]*{_NUMBER_SYMBOL}", re.VERBOSE)
+
+
 def _named(text: str, start: int, end: int) -> Iterator[Candidate]:
     for m in _named_regex().finditer(text, start, end):
         title = m["title"]
@@ -362,6 +367,14 @@ def _named(text: str, start: int, end: int) -> Iterator[Candidate]:
         if len(title.split()) < len(m["kind"].split()) + 2:  # "Theo Kế hoạch này": no title
             continue
         title_end = m.start("title") + (cut.start() if cut else len(m["title"]))
+        numbered = _numbered_in_title().search(text, m.start("title"), title_end)
+        if numbered:
+            # "Kế hoạch sản xuất chương trình số 15/KH-PTTH": cited by number after all.
+            date, issuer, stop = _tail(text, numbered.end(), end)
+            value = _reference(m["kind"], numbered["number"], _symbol(numbered), date, issuer)
+            yield Candidate("reference", m.start("title"), stop, value, _score(value),
+                            "reference.named.number")
+            continue
         date, issuer, stop = _tail(text, title_end, end)
         value = _reference(m["kind"], None, None, date, issuer, title)
         yield Candidate("reference", m.start("title"), stop, value, _score(value),

@@ -148,3 +148,15 @@ def test_spans_and_rules():
     assert [text[c.start:c.end] for c in found] == [
         "Luật Giá năm 2023", "Công văn số 7/STC-QLG ngày 1/2/2024 của Sở Tài chính"]
     assert [c.rule for c in found] == ["reference.law", "reference.numbered"]
+
+
+@pytest.mark.parametrize("text,number,symbol", [
+    ("Thực hiện Công văn số 142/NgV.PSL ngày 02/3/2024 của Sở Ngoại vụ.", "142", "NgV.PSL"),
+    ("Căn cứ Kế hoạch sản xuất chương trình số 15/KH-PTTH ngày 28/6/2024 của Đài, ...",
+     "15", "KH-PTTH"),
+])
+def test_symbols_with_dots_and_titles_with_numbers(text, number, symbol):
+    """A title that holds a number is a numbered citation, not a document cited by name."""
+    refs = [c.value for c in find_references(text)]
+    assert {(r["number"], r["symbol"]) for r in refs} == {(number, symbol)}
+    assert all(r["title"] is None for r in refs)
