@@ -71,7 +71,7 @@ ROLES = {
     "date_words.tsv": {"day", "month", "year", "hour", "minute", "morning", "noon",
                        "afternoon", "evening", "weekday"},
     "deadline_cues.tsv": {"before", "until", "label", "verb", "negator", "trailer", "period",
-                          "filler"},
+                          "lasting", "recurring", "filler"},
     "reference_cues.tsv": {"cite", "issue", "plural", "of", "at", "date", "number", "amends",
                            "same", "issuer_stop", "title_stop"},
     "phone_labels.tsv": {"phone", "not"},

@@ -84,6 +84,11 @@ def _tail_regex(role: str) -> re.Pattern[str]:
 
 
 @cache
+def _recurring_regex() -> re.Pattern[str]:
+    return re.compile(rf"[ \t,]*(?i:{cues('recurring')})(?!\w)")
+
+
+@cache
 def _period_regex() -> re.Pattern[str]:
     return re.compile(rf"(?<!\w)(?i:{cues('period')})(?!\w)")
 
@@ -156,8 +161,11 @@ def find_deadlines(text: str, start: int = 0, end: int | None = None,
         if groups.get("before") and _tail_regex("negator").search(text, lookback, m.start()):
             continue  # "ban hành trước ngày …": a cut-off in the past
         clause = text[_clause_start(text, m.start()):m.start()]
-        if groups.get("until") and _period_regex().search(clause):
-            continue  # "từ ngày … đến hết ngày …": a period
+        if groups.get("until") and (_period_regex().search(clause) or
+                                    _tail_regex("lasting").search(text, lookback, m.start())):
+            continue  # "từ ngày … đến hết ngày …", "hoạt động đến hết ngày …": a period
+        if _recurring_regex().match(text, date_end):
+            continue  # "trước ngày 15/6 hằng năm": a yearly date, not this letter's deadline
         seen.add(date_end)
         time = time_value(m) if m["time"] else None
         if rule == "deadline.label":

@@ -104,3 +104,16 @@ def test_window_and_several():
     assert [v["due"] for v in _values(text)] == ["2025-03-10", "2025-04-10", "2025-05-10"]
     assert [v["due"] for v in _values(text, start=38)] == ["2025-04-10", "2025-05-10"]
     assert [v["due"] for v in _values(text, end=75)] == ["2025-03-10", "2025-04-10"]
+
+
+@pytest.mark.parametrize("text", [
+    "Các đơn vị gửi báo cáo trước ngày 15/6 hằng năm.",
+    "Tổ công tác hoạt động đến hết ngày 31/12/2025.",
+])
+def test_recurring_dates_and_durations_are_not_deadlines(text):
+    assert list(find_deadlines(text, issued="2025-03-01")) == []
+
+
+def test_no_later_than():
+    (c,) = find_deadlines("Gửi hồ sơ không muộn hơn ngày 15/3/2024.", issued="2024-03-01")
+    assert c.value["due"] == "2024-03-15"
