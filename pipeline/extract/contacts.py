@@ -14,14 +14,15 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from pipeline.extract.base import Candidate
-from pipeline.extract.signer import looks_like_name
+from pipeline.extract.signer import is_person_name, looks_like_name
 from pipeline.layout import UPPER, Layout
 from pipeline.resources import load_lines
 
 CUE = re.compile(r"liên\s+hệ|liên\s+lạc|đầu\s+mối|điện\s+thoại|email|e-mail|\bĐT\b|\bSĐT\b"
                  r"|gọi\s+(?:số|theo|đến|cho)|\bFax\b|di\s+động",
                  re.IGNORECASE)
-NAME = r"{u}(?:[^\W\d_]|['’](?=\w))*(?:\s+{u}(?:[^\W\d_]|['’](?=\w))*){{1,5}}".format(u=UPPER)
+NAME = r"{u}(?:[^\W\d_]|['’](?=\w))*['’]?(?:\s+{u}(?:[^\W\d_]|['’](?=\w))*){{1,5}}".format(
+    u=UPPER)
 TITLE_END = re.compile(r"(?:[;(]|\b(?:điện\s+thoại|Điện\s+thoại|ĐT|Đt|SĐT|Tel|Fax|[Ee]-?mail|"
                        r"di\s+động|số\s+điện\s+thoại)\b|\)|$|\.\s)")
 
@@ -41,6 +42,29 @@ CUED_NAME = re.compile(r"(?:[Ll]iên\s+hệ|[Ll]iên\s+lạc|[Đđ]ầu\s+mối|
                        r"(?P<name>%s)(?=\s*[-–,(;])" % NAME)  # case matters: names are capitalised
 
 
+@lru_cache(maxsize=1)
+def _titled_name_pattern() -> re.Pattern:
+    """'Phó Trưởng phòng Quản lý thương mại Kră Jăn Ha Đào, ...': a position, the unit,
+    then a name closed by punctuation or a phone label."""
+    titles = sorted(load_lines("layout/contact_titles.txt"), key=len, reverse=True)
+    return re.compile(r"(?<![^\W\d_])(?:%s)\s+(?:[^,;()\n]{0,60}?\s)??(?P<name>%s)"
+                      r"(?=\s*[,(;:]|\s+[-–]|\s+(?:điện\s+thoại|ĐT|SĐT|số|email)\b)" % (
+                          "|".join(map(re.escape, titles)), NAME))
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(p.casefold() for p in load_lines("layout/provinces.txt"))
+
+
+def _plausible_titled_name(name: str) -> bool:
+    """A name found after a position alone: not a place, and 3+ words or a known family
+    name first ("Hà Nội" is a place; "Y Đhăm Êban" and "Cầm Thị Ngọc Ánh" are people)."""
+    if name.casefold() in _places():
+        return False
+    return len(name.split()) >= 3 or is_person_name(name)
+
+
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Paragraph-sized stretches: a contact sentence rarely spans a blank line."""
     for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text[start:end]):
@@ -49,8 +73,11 @@ def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 def _names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     found: dict[int, tuple[int, int, str]] = {}
-    for pattern in (_honorific_pattern(), CUED_NAME):
+    for pattern in (_honorific_pattern(), CUED_NAME, _titled_name_pattern()):
+        titled = pattern is _titled_name_pattern()
         for m in pattern.finditer(text, start, end):
+            if titled and not _plausible_titled_name(m.group("name")):
+                continue
             words = m.group("name").split()
             # Capitalised words may follow the name ("Nguyễn Văn An Phó Trưởng phòng"):
             # keep the longest prefix of the shape of a name.

@@ -21,7 +21,7 @@ NOISE = re.compile(r"^\(?\s*(?:đã\s+ký|ký|ky|chữ\s+ký|đóng\s+dấu|\[?\
                    re.IGNORECASE)
 # A word of a name: capitalised letters, with the apostrophes and hyphens of the names of
 # ethnic minorities ("H'Yên Niê", "Rơ Mah", "Giàng A Sủ").
-NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*$")
+NAME_WORD = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’\-](?=[^\W\d_]))*['’]?$")  # "H' Ly"
 
 
 @lru_cache(maxsize=1)

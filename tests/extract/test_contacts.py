@@ -43,3 +43,19 @@ def test_two_contacts_each_with_their_phone():
 
 def test_a_name_without_contact_cue_is_not_a_contact():
     assert contacts_of("Theo chỉ đạo của ông Nguyễn Văn Hải, Phó Chủ tịch UBND tỉnh.") == []
+
+
+def test_name_after_position_without_honorific():
+    cs = contacts_of("Liên hệ Phó Trưởng phòng Quản lý thương mại Kră Jăn Ha Đào, điện thoại "
+                     "0912345678; hoặc Phóng viên Cầm Thị Ngọc Ánh (0987654321).")
+    assert [(c["name"], c["phones"]) for c in cs] == [("Kră Jăn Ha Đào", ["+84912345678"]),
+                                                      ("Cầm Thị Ngọc Ánh", ["+84987654321"])]
+
+
+def test_minority_names_with_apostrophes():
+    (c,) = contacts_of("Liên hệ bà H' Ly Niê Kdăm, chuyên viên, điện thoại 0912345678.")
+    assert c["name"] == "H' Ly Niê Kdăm"
+
+
+def test_a_place_after_a_position_is_not_a_person():
+    assert contacts_of("Liên hệ Giám đốc Sở Y tế Hà Nội, điện thoại 0912345678.") == []
