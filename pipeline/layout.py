@@ -144,9 +144,17 @@ def is_upper_line(s: str) -> bool:
 
 
 def type_heading_of(s: str) -> str | None:
-    """'THÔNG BÁO' -> 'Thông báo'; None for a line that is not a type heading."""
-    key = " ".join(s.replace("*", " ").split()).upper().rstrip(".:")
-    return _type_headings().get(key)
+    """'THÔNG BÁO' -> 'Thông báo', 'THÔNG BÁO KẾT LUẬN' -> 'Thông báo'; None for a line
+    that is not a type heading (it must be in capitals, the type name first)."""
+    text = " ".join(s.replace("*", " ").split()).rstrip(".:")
+    if not is_upper_line(text):
+        return None
+    words = text.upper().split()
+    for n in range(min(4, len(words)), 0, -1):  # the longest type name that opens the line
+        name = _type_headings().get(" ".join(words[:n]))
+        if name and len(words) - n <= 3:
+            return name
+    return None
 
 
 def _strip_motto(piece: Piece) -> list[Piece]:
@@ -265,7 +273,9 @@ def zone(text: str) -> Layout:
             continue
         for col in columns(lines[i]):
             m = SUBJECT_PREFIX.match(col.text)
-            if m and col.text.lower().startswith(("v/v", "vv", "v.v")) and not subject_found:
+            if m and not subject_found and (
+                    col.text.lower().startswith(("v/v", "vv", "v.v"))
+                    or (layout.type_heading is None and i > after)):  # "Về việc ..." of a công văn
                 layout.subject = _subject_lines(lines, i, top, col.cut(m.end()))
                 subject_found = True
                 break

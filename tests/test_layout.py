@@ -64,7 +64,8 @@ def test_type_heading_then_subject():
 
 @pytest.mark.parametrize("line,expected", [
     ("THÔNG BÁO", "Thông báo"), ("KẾ HOẠCH", "Kế hoạch"), ("GIẤY MỜI", "Giấy mời"),
-    ("Quyết định", "Quyết định"), ("THÔNG BÁO KẾT LUẬN", None), ("SỞ Y TẾ", None),
+    ("THÔNG BÁO KẾT LUẬN", "Thông báo"), ("KẾ HOẠCH LIÊN TỊCH", "Kế hoạch"),
+    ("Quyết định", None), ("SỞ Y TẾ", None), ("BÁO CÁO TÌNH HÌNH THỰC HIỆN NHIỆM VỤ NĂM", None),
 ])
 def test_type_heading_of(line, expected):
     assert type_heading_of(line) == expected

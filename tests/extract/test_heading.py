@@ -71,6 +71,8 @@ def test_no_place_date_in_a_sentence_about_dates():
      "Kính gửi: Sở Y tế.", "Công văn", "tăng cường phòng chống dịch"),
     ("Số: 1/UBND-VP\nV/v: báo cáo tháng\nHuế, ngày 01 tháng 2 năm 2024\n", "Công văn",
      "báo cáo tháng"),
+    ("Số: 1/UBND-VP\nHuế, ngày 01 tháng 2 năm 2024\nVề việc góp ý dự thảo\n\nKính gửi: Sở Y tế.",
+     "Công văn", "góp ý dự thảo"),
     ("Số: 2/KH-UBND\nHuế, ngày 01 tháng 2 năm 2024\n\nKẾ HOẠCH\nTổ chức Ngày hội\n"
      "đọc sách năm 2024\n\nI. MỤC ĐÍCH", "Kế hoạch", "Tổ chức Ngày hội đọc sách năm 2024"),
     ("Số: 3/QĐ-UBND\nHuế, ngày 01 tháng 2 năm 2024\n\nQUYẾT ĐỊNH\nVề việc thành lập Tổ công tác"
