@@ -9,7 +9,10 @@ temporary folder, then runs, each in a fresh process:
 - ``plain``: ``extract_file`` on every letter in a loop, nothing written (the floor);
 - ``batch``: ``run_batch`` into an output folder with ``--jobs 1`` and ``--jobs 2``;
 - the same batch on ``--n`` and ``--n-large`` letters while sampling the RSS of the process
-  and all its children (/proc), for the peak.
+  and all its children (/proc), for the peak;
+- with ``--scans K`` (default 8), K letters rendered as scanned PNG pages by
+  ``tests/render.py`` and OCR'd, at ``--jobs 1`` and ``--jobs 2`` (CPU-bound work, where
+  the pool's scaling shows best; skipped without Tesseract).
 
 "Steady" rates count documents finished between 10 % and 90 % of a run, leaving out start-up
 (worker start, lazy model loading) and the final table build; "total" rates are end to end.
@@ -144,6 +147,27 @@ def write_letters(folder: Path, n: int, seed: int = 0) -> None:
         (sub / f"{fields['num']:04d}-{sym}-{i:06d}.txt").write_text(text, encoding="utf-8")
 
 
+def write_scans(folder: Path, k: int) -> bool:
+    """``k`` letters as degraded 300-dpi PNG scans; False when rendering or OCR is missing."""
+    root = Path(__file__).resolve().parents[1]
+    sys.path.insert(0, str(root))
+    try:
+        from tests import render
+    except ImportError:
+        return False
+    if not render._has_tesseract():
+        return False
+    texts = folder / "texts"
+    write_letters(texts, k, seed=2)
+    for i, path in enumerate(sorted(texts.rglob("*.txt"))):
+        letter = render.parse_letter(path.read_text(encoding="utf-8"), path.stem)
+        if letter is not None:
+            image = render.degrade(render.page_images(render.layout(letter))[:1], seed=i)[0]
+            render.save_png(image, folder / "scans" / f"{path.stem}.png")
+    shutil.rmtree(texts)
+    return True
+
+
 # --- children: each measurement in a fresh process ------------------------------------------
 
 def _steady(stamps: list[float]) -> float:
@@ -178,19 +202,21 @@ def child_batch(folder: Path, out: Path, jobs: int) -> dict:
 
     batch.Progress.update = timed
     start = time.perf_counter()
+    cpu = time.process_time()
     summary = batch.run_batch([str(folder)], out, jobs=jobs, progress="off")
     total = time.perf_counter() - start
     return {"n": summary.extracted, "seconds": total, "steady": _steady(stamps),
-            "failed": summary.failed}
+            "failed": summary.failed, "parent_cpu": time.process_time() - cpu}
 
 
 # --- the parent: runs children, samples memory, prints the table ----------------------------
 
-def _tree_rss(root: int) -> int:
-    """RSS in bytes of ``root`` and all its descendants (from /proc)."""
+def _tree(root: int) -> tuple[int, dict[int, float]]:
+    """RSS in bytes of ``root`` and all its descendants, and each one's CPU seconds (/proc)."""
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
+    cpu: dict[int, float] = {}
+    page, tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -202,27 +228,34 @@ def _tree_rss(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
         children.setdefault(int(fields[1]), []).append(int(entry))
-    total, todo = 0, [root]
+        cpu[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo, tree_cpu = 0, [root], {}
     while todo:
         pid = todo.pop()
         total += rss.get(pid, 0)
+        if pid in cpu:
+            tree_cpu[pid] = cpu[pid]
         todo.extend(children.get(pid, []))
-    return total
+    return total, tree_cpu
 
 
-def run_child(args: list[str], sample: bool = False) -> dict:
+def run_child(args: list[str]) -> dict:
+    """Run one measurement in a fresh process, sampling its process tree every 20 ms: adds
+    the peak RSS of the tree and the CPU seconds of all its processes (workers included)."""
     proc = subprocess.Popen([sys.executable, __file__, "--child", *args],
                             stdout=subprocess.PIPE, text=True)
-    peak = 0
-    if sample:
-        while proc.poll() is None:
-            peak = max(peak, _tree_rss(proc.pid))
-            time.sleep(0.05)
+    peak, cpu = 0, {}
+    while proc.poll() is None:
+        rss, seen = _tree(proc.pid)
+        peak = max(peak, rss)
+        cpu.update(seen)
+        time.sleep(0.02)
     out, _ = proc.communicate()
     if proc.returncode:
         raise SystemExit(f"benchmark child {args} failed ({proc.returncode})")
     result = json.loads(out.strip().splitlines()[-1])
     result["peak_rss"] = peak
+    result["cpu"] = sum(cpu.values())
     return result
 
 
@@ -231,6 +264,8 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=1000, help="letters for throughput (1000)")
     parser.add_argument("--n-large", type=int, default=10000,
                         help="letters for the memory comparison with --n (10000)")
+    parser.add_argument("--scans", type=int, default=8,
+                        help="scanned pages to OCR at jobs 1 and 2; 0 skips them (8)")
     parser.add_argument("--budget", type=float, default=200.0,
                         help="seconds the large run may take; --n-large shrinks to fit (200)")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -252,7 +287,7 @@ def main() -> None:
         write_letters(small, args.n)
         plain = run_child(["plain", str(small)])
         j1 = run_child(["batch", str(small), str(tmp / "o1"), "1"])
-        j2 = run_child(["batch", str(small), str(tmp / "o2"), "2"], sample=True)
+        j2 = run_child(["batch", str(small), str(tmp / "o2"), "2"])
         n_large = args.n_large
         per_doc = 1 / j2["steady"] if j2["steady"] == j2["steady"] else j2["seconds"] / args.n
         if n_large * per_doc > args.budget:
@@ -261,7 +296,16 @@ def main() -> None:
                   f"measuring memory at {n_large} letters instead)", file=sys.stderr)
         large = tmp / "large"
         write_letters(large, n_large, seed=1)
-        big = run_child(["batch", str(large), str(tmp / "o3"), "2"], sample=True)
+        big = run_child(["batch", str(large), str(tmp / "o3"), "2"])
+        scans = None
+        if args.scans:
+            (tmp / "scans" / "scans").mkdir(parents=True)
+            if write_scans(tmp / "scans", args.scans):
+                folder = str(tmp / "scans" / "scans")
+                scans = (run_child(["batch", folder, str(tmp / "o4"), "1"]),
+                         run_child(["batch", folder, str(tmp / "o5"), "2"]))
+            else:
+                print("(no tests/render.py or no Tesseract: scans skipped)", file=sys.stderr)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -280,6 +324,11 @@ def main() -> None:
         ("batch --jobs 2", f"{n_large}", f"{big['seconds']:.2f}",
          f"{n_large / big['seconds']:.0f}", f"{big['steady']:.0f}", f"{big['peak_rss'] / mb:.0f}"),
     ]
+    if scans is not None:
+        for jobs, run in zip((1, 2), scans):
+            rows.append((f"scans (OCR) --jobs {jobs}", f"{args.scans}", f"{run['seconds']:.2f}",
+                         f"{args.scans / run['seconds']:.2f}", "",
+                         f"{run['peak_rss'] / mb:.0f}" if run["peak_rss"] else ""))
     head = ("run", "letters", "seconds", "doc/s total", "doc/s steady", "peak RSS MB")
     widths = [max(len(r[i]) for r in [head, *rows]) for i in range(len(head))]
     for row in [head, tuple("-" * w for w in widths), *rows]:
@@ -288,9 +337,20 @@ def main() -> None:
     print()
     print(f"jobs 2 / jobs 1 (steady):         {ratio:.2f}   target >= 1.8 on two cores "
           f"({os.cpu_count()} cores here)")
+    if scans is not None:
+        print(f"jobs 2 / jobs 1 (scans, total):   {scans[0]['seconds'] / scans[1]['seconds']:.2f}")
     print(f"peak RSS {n_large} / {args.n} letters:  {mem_ratio:.2f}   target <= 1.2")
     print(f"batch overhead over the loop:     {overhead_steady:+.1%} per document (steady), "
           f"{overhead_total:+.1%} end to end   target <= 5%")
+    # CPU seconds do not depend on what else runs on the machine, wall-clock times do.
+    print(f"CPU seconds, {args.n} letters:      loop {plain['cpu']:.2f}, jobs 1 {j1['cpu']:.2f}, "
+          f"jobs 2 {j2['cpu']:.2f}  ({j1['cpu'] / plain['cpu'] - 1:+.1%} for the batch "
+          f"machinery, start-up and tables included)")
+    # The parent's CPU (hashing, writing, the final tables) is taken from the workers' cores:
+    # with it at a share s of the extraction's CPU, two cores give at most 2 / (1 + s).
+    share = j2["parent_cpu"] / plain["seconds"]
+    print(f"parent CPU / extraction CPU:      {share:.1%}   (bounds jobs 2 / jobs 1 at "
+          f"{2 / (1 + share):.2f} on two idle cores)")
 
 
 if __name__ == "__main__":

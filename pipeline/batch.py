@@ -18,14 +18,14 @@ import hashlib
 import json
 import multiprocessing
 import os
+import shutil
 import signal
 import stat
 import sys
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, ThreadPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -103,6 +103,7 @@ class Input:
     sha256: str | None = None     # None: the bytes could not be read
     size: int = 0
     failure: DispatchRecord | None = None   # decided in the parent: no worker needed
+    stage: str | None = None      # where the worker writes the record's pretty JSON
 
 
 def _unreadable(path: str, message: str) -> DispatchRecord:
@@ -179,12 +180,22 @@ class Result:
                    seconds=round(seconds, 4), pipeline_version=record.pipeline_version)
 
 
-def process(path: str) -> Result:
-    """The per-document task, run in a worker: extract one file. Never raises for a document."""
+def process(path: str, stage: str | None = None) -> Result:
+    """The per-document task, run in a worker: extract one file. Never raises for a document.
+
+    With ``stage``, the record's ``records/`` file is also written there (creating files costs
+    the parent less when the workers do it; the parent moves it into place once committed).
+    """
     start = time.perf_counter()
     record = extract_file(path)
     result = Result.of(record, time.perf_counter() - start)
     result.path = path      # the input as the parent named it
+    if stage is not None:
+        try:
+            with atomic_open(Path(stage), sync=False) as f:
+                f.write(record_pretty(record))
+        except OSError:
+            pass            # finalize writes the file instead
     return result
 
 
@@ -228,91 +239,129 @@ def _mp_context():
     return multiprocessing.get_context("spawn")
 
 
-class _Broken(Exception):
-    pass
-
-
 class WorkerStartError(RuntimeError):
     """No worker process can start: the batch cannot run at all."""
 
 
-def _check_workers_start(ctx) -> None:
-    """After a pool broke: make sure a worker can start at all, or stop the batch.
+_READY = "ready"
 
-    Otherwise a pool that cannot start (say, a script using the library without an
-    ``if __name__ == "__main__":`` guard) would fail every document one by one.
-    """
-    with ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init_worker) as pool:
+
+def _worker_main(conn, task: Callable[..., Result], init: Callable[[], None]) -> None:
+    """A worker: run ``task(path, stage)`` for each message, send back each result in order."""
+    init()
+    conn.send(_READY)
+    while True:
         try:
-            pool.submit(os.getpid).result(timeout=120)
-        except BrokenProcessPool:
-            raise WorkerStartError("worker processes die as they start; nothing can be "
-                                   "extracted (see the errors above)") from None
+            message = conn.recv()
+        except EOFError:           # the parent is gone
+            return
+        if message is None:
+            return
+        try:
+            result = task(*message)
+        except Exception as exc:   # a bug in a task; extract_file itself never raises
+            result = exc
+        conn.send(result)
+
+
+class _Worker:
+    """One worker process, its pipe, and the items sent to it, oldest (in work) first."""
+
+    def __init__(self, ctx, task: Callable[..., Result]):
+        parent, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, task, _init_worker),
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        self.conn = parent
+        self.queue: deque[Input] = deque()
+        self.ready = False
+
+    def send(self, item: Input) -> None:
+        self.conn.send((item.path, item.stage))
+        self.queue.append(item)
+
+    def stop(self) -> None:
+        try:
+            self.conn.send(None)
+        except OSError:
+            pass
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+        self.conn.close()
 
 
 def run_local(items: list[Input], jobs: int, idle: Callable[[], None] = lambda: None,
-              idle_every: float = 0.5, task: Callable[[str], Result] = process
+              idle_every: float = 0.5, task: Callable[..., Result] = process
               ) -> Iterator[Result]:
-    """Results of ``items`` in completion order, from a pool of ``jobs`` processes.
+    """Results of ``items`` in completion order, from ``jobs`` worker processes.
 
-    At most ``4 * jobs`` documents are in flight, so memory does not grow with the batch.
-    When a worker dies (a crash in a native library, the OOM killer), the documents that were
-    in flight are retried one at a time in a new pool; one that kills its worker again gets a
-    ``failed`` record with code ``internal``, and the batch goes on. ``task`` (a module-level
-    function, default :func:`process`) is what a worker runs for one path.
+    Each worker has a pipe and at most two documents queued (one in work, one waiting), so
+    memory does not grow with the batch and a worker never waits for the parent. When a
+    worker dies (a crash in a native library, the OOM killer), the document it was working
+    on is the oldest one sent to it: that one gets a ``failed`` record with code
+    ``internal``, the other goes back to the queue, a new worker takes over, and the batch
+    goes on. A worker that dies before it is ready means none can run: WorkerStartError.
+    ``task`` (a module-level function, default :func:`process`) is what a worker runs:
+    ``task(path, stage)``.
     """
-    todo = iter(items)
-    window = 4 * jobs
-    suspects: list[Input] = []
+    from multiprocessing.connection import wait as wait_any
+
+    todo = deque(items)
     ctx = _mp_context()
-    while True:
-        pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker)
-        inflight: dict = {}
-        try:
-            while suspects:
-                item = suspects.pop(0)
-                future = pool.submit(task, item.path)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    yield _worker_died(item)
-                    pool.shutdown(wait=True)
-                    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx,
-                                               initializer=_init_worker)
-                    continue
-                except Exception as exc:
-                    result = _task_failed(item, exc)
-                yield result
-            for item in todo:
-                inflight[pool.submit(task, item.path)] = item
-                if len(inflight) >= window:
-                    break
-            while inflight:
-                done, _ = wait(inflight, timeout=idle_every, return_when=FIRST_COMPLETED)
-                idle()
-                for future in done:
-                    item = inflight.pop(future)
+    workers = [_Worker(ctx, task) for _ in range(min(jobs, len(todo)))]
+    try:
+        while workers:
+            for worker in workers:
+                while worker.ready and todo and len(worker.queue) < 2:
                     try:
-                        result = future.result()
-                    except BrokenProcessPool:
-                        suspects = [item, *inflight.values()]
-                        raise _Broken from None
-                    except Exception as exc:
-                        result = _task_failed(item, exc)
-                    yield result
-                    nxt = next(todo, None)
-                    if nxt is not None:
-                        inflight[pool.submit(task, nxt.path)] = nxt
-        except _Broken:
-            _check_workers_start(ctx)
-            continue
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        return
+                        worker.send(todo[0])
+                    except OSError:      # it died: its pipe reports that below
+                        break
+                    todo.popleft()
+            if not todo and not any(w.queue or not w.ready for w in workers):
+                break
+            # Every pipe, idle ones too: a dead worker's pipe reads as end-of-file.
+            ready = wait_any([w.conn for w in workers], timeout=idle_every)
+            idle()
+            for conn in ready:
+                worker = next(w for w in workers if w.conn is conn)
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    workers.remove(worker)
+                    yield from _replace_dead(worker, workers, todo, ctx, task)
+                    continue
+                if message == _READY:
+                    worker.ready = True
+                    continue
+                item = worker.queue.popleft()
+                yield _task_failed(item, message) if isinstance(message, Exception) \
+                    else message
+    finally:
+        for worker in workers:
+            worker.stop()
+
+
+def _replace_dead(worker: _Worker, workers: list[_Worker], todo: deque, ctx,
+                  task: Callable[..., Result]) -> Iterator[Result]:
+    worker.process.join()
+    worker.conn.close()
+    if not worker.ready:
+        raise WorkerStartError(f"a worker process died as it started (exit status "
+                               f"{worker.process.exitcode}); nothing can be extracted")
+    if worker.queue:
+        culprit, *rest = worker.queue
+        todo.extendleft(reversed(rest))
+        yield _worker_died(culprit)
+    if todo:
+        workers.append(_Worker(ctx, task))
 
 
 def _ray_task(row: dict) -> dict:
-    return asdict(process(row["path"]))
+    return asdict(process(row["path"], row["stage"]))
 
 
 def run_ray(items: list[Input], jobs: int, address: str | None = None) -> Iterator[Result]:
@@ -354,7 +403,7 @@ def run_ray(items: list[Input], jobs: int, address: str | None = None) -> Iterat
         context.enable_progress_bars = False
         # Small blocks: results stream back as they finish, and no block is a big unit of loss.
         blocks = max(1, min(len(items), max(4 * jobs, len(items) // 25)))
-        ds = ray.data.from_items([{"path": item.path} for item in items],
+        ds = ray.data.from_items([{"path": item.path, "stage": item.stage} for item in items],
                                  override_num_blocks=blocks)
         for row in ds.map(_ray_task, num_cpus=1).iter_rows():
             yield Result(**{k: (v.item() if hasattr(v, "item") else v) for k, v in row.items()})
@@ -498,21 +547,27 @@ def run_batch(paths: list[str], out: Path | None, *, jobs: int = 0, engine: str 
         progress = "bar" if sys.stderr.isatty() else "log"
     inputs = discover(paths, exclude=out)
     journal = Journal(out) if out is not None else None
+    files = None
     if journal is not None:
         journal.open()
+        files = _Staging(out, [*journal.index, *map(one_line, inputs)])
+        journal.after_commit = files.place
     try:
         sink = journal if journal is not None else _StdoutSink()
         committed = journal.index if journal is not None else {}
-        summary = _run(inputs, sink, committed, jobs, engine, address, retry_failed, progress)
+        summary = _run(inputs, sink, committed, jobs, engine, address, retry_failed, progress,
+                       files)
         if journal is not None:
             summary.manifest = out / MANIFEST
             if not _state_matches(journal):   # something changed since the tables were built
-                finalize(journal)
+                finalize(journal, files)
             outcomes = [(e.status, e.error_code) for e in
                         (journal.index[one_line(p)] for p in inputs)]
         else:
             outcomes = list(sink.outcomes.values())
     finally:
+        if files is not None:
+            files.close()
         if journal is not None:
             journal.close()
     for status, error_code in outcomes:
@@ -581,8 +636,43 @@ def plan(items: list[Input], committed: dict, retry_failed: bool = False) -> Pla
     return result
 
 
+class _Staging:
+    """``records/`` file names, and the files workers write ahead into ``records/.staging``.
+
+    A staged file is moved into ``records/`` only when its record is committed, so a kill
+    never leaves a record file of an uncommitted record; what a kill leaves in the staging
+    folder is deleted when the next run starts (it holds the folder's lock).
+    """
+
+    def __init__(self, out: Path, paths: Iterable[str]):
+        self.names = record_file_names(dict.fromkeys(paths))   # the final set of paths
+        self.folder = out / "records"
+        self.staging = self.folder / ".staging"
+        shutil.rmtree(self.staging, ignore_errors=True)
+        self.staging.mkdir(parents=True)
+        self.placed: set[str] = set()    # names whose committed record is in records/
+
+    def stage(self, item: Input) -> None:
+        item.stage = str(self.staging / self.names[one_line(item.path)])
+
+    def place(self, rows: list[dict]) -> None:
+        for row in rows:
+            name = self.names.get(row["path"])
+            if name is None or row.get("status") == "duplicate":
+                continue
+            try:
+                os.replace(self.staging / name, self.folder / name)
+            except FileNotFoundError:
+                continue                 # not staged (rejected in the parent): finalize writes it
+            self.placed.add(name)
+
+    def close(self) -> None:
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+
 def _run(inputs: list[str], sink, committed: dict, jobs: int, engine: str,
-         address: str | None, retry_failed: bool, progress: str) -> Summary:
+         address: str | None, retry_failed: bool, progress: str,
+         files: _Staging | None = None) -> Summary:
     scan = None
     if progress == "bar" and len(inputs) > 1000:
         from tqdm import tqdm
@@ -591,6 +681,9 @@ def _run(inputs: list[str], sink, committed: dict, jobs: int, engine: str,
     if scan is not None:
         scan.close()
     todo = plan(items, committed, retry_failed)
+    if files is not None:
+        for item in todo.todo:
+            files.stage(item)
     summary = Summary(skipped=todo.skipped)
     by_path = {item.path: item for item in todo.todo}
 
@@ -677,16 +770,17 @@ def _appended_since_finalize(journal: Journal) -> int:
     return size if st.st_ino == ino and st.st_size >= size else 0
 
 
-def finalize(journal: Journal) -> None:
+def finalize(journal: Journal, staging: _Staging | None = None) -> None:
     """Compact the journal into path order; rebuild the tables and ``records/`` from it.
 
-    A ``records/`` file is written when its record is new since the last finalize or the
-    file is missing; files of paths no longer in the journal are removed.
+    A ``records/`` file is written when its record is new since the last finalize (and was
+    not placed, committed, by this run) or the file is missing; other files are removed.
     """
     remove_temporaries(journal.folder)       # a kill during an earlier finalize
     new_from = _appended_since_finalize(journal)
     entries = sorted(journal.index.values(), key=lambda e: e.path)
-    names = record_file_names(e.path for e in entries)
+    placed = staging.placed if staging is not None else set()
+    names = staging.names if staging is not None else record_file_names(e.path for e in entries)
     compactor = journal.compactor()
     tables = TableWriter(journal.folder)
     files = RecordFiles(journal.folder / "records")
@@ -701,10 +795,10 @@ def finalize(journal: Journal) -> None:
             doc_id = entry.sha256 if record["id"] == entry.sha256 else record["id"]
             tables.add(record, f"records/{name}", items=doc_id not in seen)
             seen.add(doc_id)
-            if entry.offset >= new_from or not files.has(name):
-                files.put(name, record_pretty(record))
-            else:
+            if name in placed or (entry.offset < new_from and files.has(name)):
                 files.keep(name)
+            else:
+                files.put(name, record_pretty(record))
     except BaseException:
         compactor.abort()
         tables.abort()

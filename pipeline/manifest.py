@@ -33,6 +33,7 @@ import io
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline.export import ENCODING_ERRORS, fsync_dir
@@ -115,6 +116,8 @@ class Journal:
         self.records_path = self.folder / RECORDS
         self.manifest_path = self.folder / MANIFEST
         self.index: dict[str, Entry] = {}   # path -> its last committed pair
+        # Called with the rows of each group just committed (after their fsync).
+        self.after_commit: Callable[[list[dict]], None] | None = None
         self._lock_fd: int | None = None
         self._records = None
         self._manifest = None
@@ -261,7 +264,9 @@ class Journal:
             row = {c: one_line(row.get(c)) for c in MANIFEST_COLUMNS}
             self.index[row["path"]] = Entry.of(row, offset, length, self._row_end, len(line))
             self._row_end += len(line)
-        self._pending = []
+        committed, self._pending = self._pending, []
+        if self.after_commit is not None:
+            self.after_commit([row for row, _, _ in committed])
 
     def tick(self) -> None:
         """Commit if the last commit is older than ``commit_every`` (call while waiting)."""

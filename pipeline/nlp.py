@@ -47,6 +47,7 @@ WORD_BEGIN, WORD_INSIDE, SPACE_TAG = "B", "I", "_SP"
 DEFAULT_SCORE = 0.8  # a model whose meta has no held-out precision for the label
 
 _LINE = re.compile(r"[^\n]+")
+_SEPARATORS = frozenset("-–—,;:")
 _WHITE = re.compile(r"\s+")
 _lock = threading.Lock()
 _state: dict[str, object] = {}
@@ -301,8 +302,27 @@ def _blank_tokenizer():
 
 
 def make_doc(text: str) -> Doc:
-    """Tokens only, no model: syllables tagged with underthesea's word boundaries."""
-    return _blank_tokenizer()(text)
+    """Tokens only, no model: syllables tagged with underthesea's word boundaries.
+
+    The last doc made is kept, so that ``find_entities`` on a zone of the same text reuses
+    its tokens instead of running underthesea again.
+    """
+    doc = _blank_tokenizer()(text)
+    _state["last_doc"] = (text, doc)
+    return doc
+
+
+def _zone_doc(text: str, start: int, end: int) -> tuple[Doc, int]:
+    """A doc of ``text[start:end]`` and the offset of its first character in ``text``:
+    cut from the doc ``make_doc`` last made of ``text`` when there is one, else tokenized."""
+    last_text, last = _state.get("last_doc", (None, None))  # type: ignore[misc]
+    if last is not None and (last_text is text or last_text == text):
+        span = last.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            zone = span.as_doc()
+            get_nlp()  # the model's strings must be loaded before it labels this doc
+            return zone, span.start_char
+    return get_nlp().make_doc(text[start:end]), start
 
 
 def parse(text: str) -> Doc:
@@ -321,6 +341,15 @@ def word_spans(doc: Doc) -> list[Span]:
     return [doc[s:e] for s, e in bounds]
 
 
+def entity_end(ent: Span) -> int:
+    """End of ``ent`` without a separator the model ran on to ("Trung tâm Thông tin -"):
+    no name ends with a dash, a comma, a semicolon or a colon."""
+    tokens = list(ent)
+    while tokens and (tokens[-1].is_space or tokens[-1].text in _SEPARATORS):
+        tokens.pop()
+    return tokens[-1].idx + len(tokens[-1]) if tokens else ent.start_char
+
+
 def find_entities(text: str, start: int = 0, end: int | None = None) -> Iterator[Candidate]:
     """PER and ORG names in ``text[start:end]``, with offsets into ``text``.
 
@@ -333,11 +362,15 @@ def find_entities(text: str, start: int = 0, end: int | None = None) -> Iterator
     end = len(text) if end is None else end
     if start >= end:
         return
-    doc = parse(text[start:end])
+    nlp = get_nlp()
+    if "ner" not in nlp.pipe_names:
+        return
+    doc, base = _zone_doc(text, start, end)
+    doc = nlp.get_pipe("ner")(doc)
     scores: dict[str, float] = _state.get("scores", {})  # type: ignore[assignment]
     for ent in doc.ents:
-        if ent.label_ not in LABELS:
+        s, e = base + ent.start_char, base + entity_end(ent)
+        if ent.label_ not in LABELS or s < start or e > end or e <= s:
             continue
-        yield Candidate(field=ent.label_, start=start + ent.start_char,
-                        end=start + ent.end_char, value=_WHITE.sub(" ", ent.text),
+        yield Candidate(field=ent.label_, start=s, end=e, value=_WHITE.sub(" ", text[s:e]),
                         score=scores.get(ent.label_, DEFAULT_SCORE), rule=RULE)

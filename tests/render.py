@@ -561,12 +561,10 @@ def parse_letter(text: str, stem: str) -> Letter | None:
     while i < i_nn:
         line = lines[i].strip()
         if not line:
-            if subject:
-                i += 1
-                if i < i_nn and not _PLACE_DATE.search(lines[i]) and lines[i].strip():
-                    break
-                continue
             i += 1
+            # a blank line ends the trích yếu, unless the place-date follows it
+            if subject and i < i_nn and lines[i].strip() and not _PLACE_DATE.search(lines[i]):
+                break
             continue
         if line.lower().startswith("kính gửi"):
             break

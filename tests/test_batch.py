@@ -96,7 +96,7 @@ def assert_consistent(out: Path, inputs: set[str]) -> None:
     for record, row in zip(records, rows):
         assert record["id"] == row["id"]
     files = sorted(p.name for p in (out / "records").iterdir())
-    assert len(files) == len(inputs)
+    assert len(files) == len(inputs), "records/ holds other files than one per input"
     with open(out / "documents.csv", encoding="utf-8", newline="") as f:
         assert [r["path"] for r in csv.DictReader(f)] == paths
 
@@ -293,6 +293,7 @@ def test_resume_skips_done_documents_and_redoes_changed_ones(tmp_path):
     again = run_batch([str(src)], out, jobs=2, progress="off")
     assert (again.extracted, again.skipped) == (0, 6)
     assert (out / "records.jsonl").read_bytes() == before
+    assert_consistent(out, {str(p) for p in src.iterdir()})      # a run with nothing to do
     (src / "cv_0002.txt").write_text(letter(99), encoding="utf-8")     # new bytes
     (src / "cv_0009.txt").write_text(letter(9), encoding="utf-8")      # a new input
     third = run_batch([str(src)], out, jobs=2, progress="off")
@@ -331,11 +332,11 @@ def test_a_fifo_and_a_broken_link_fail_without_blocking(tmp_path):
     assert [(r["status"], r["error_code"]) for r in rows] == [("failed", "input.unreadable")] * 2
 
 
-def crashing_task(path: str):
+def crashing_task(path: str, stage: str | None = None):
     """A worker task that dies like a segfaulting library on files named *crash*."""
     if "crash" in Path(path).name:
         os.kill(os.getpid(), signal.SIGKILL)
-    return process(path)
+    return process(path, stage)
 
 
 def test_a_worker_that_dies_fails_its_document_only(tmp_path):

@@ -167,6 +167,19 @@ def test_no_entity_where_there_is_none(text, label):
     assert names(text, label) == set()
 
 
+def test_zones_of_a_tokenized_text_reuse_its_tokens():
+    text = ("Sở Khoa học và Công nghệ trân trọng đề nghị.\n"
+            "Đầu mối liên hệ: bà Trịnh Thị Hải, chuyên viên Phòng Quản lý Tiêu chuẩn Chất "
+            "lượng, điện thoại: 0982.634.968.\n\nKT. GIÁM ĐỐC\nPHÓ GIÁM ĐỐC\n\nHoàng Minh Cường")
+    zones = [(text.index("Đầu mối"), text.index("\n\nKT.")), (text.index("KT."), len(text))]
+    nlp._state.pop("last_doc", None)
+    alone = [list(nlp.find_entities(text, s, e)) for s, e in zones]
+    nlp.make_doc(text)
+    reused = [list(nlp.find_entities(text, s, e)) for s, e in zones]
+    assert alone == reused
+    assert [c.value for c in reused[1]] == ["Hoàng Minh Cường"]
+
+
 def test_a_doc_from_make_doc_can_be_labelled_later():
     doc = nlp.make_doc("Đầu mối liên hệ: bà Trịnh Thị Hải, chuyên viên Sở Y tế.")
     nlp.get_nlp().get_pipe("ner")(doc)
@@ -230,6 +243,7 @@ def test_generator_is_deterministic_and_annotations_are_clean():
     rows = generate(300, seed=7)
     assert rows == generate(300, seed=7)
     for row in rows:
+        assert "\\" not in row["text"] and "{" not in row["text"], row["text"]
         spans = sorted(row["entities"])
         for (s, e, label), nxt in zip(spans, spans[1:] + [None]):
             assert label in nlp.LABELS

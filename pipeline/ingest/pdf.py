@@ -41,53 +41,56 @@ X_TOLERANCE_RATIO = 0.15   # a gap wider than this share of the font size separa
 def read_pdf(path: Path, data: bytes) -> SourceText:
     shown = str(path)
     pdf, doc = _open(data, shown)
-    pages: list[str] = []
-    warnings: list[tuple[str, str]] = []
-    ocr_pages = []
-    legacy = None
     try:
-        n = len(pdf.pages)
-        if n == 0:
+        if not pdf.pages:
             raise CongvanError("input.unreadable", "the PDF has no pages", shown)
-        plans = []
-        for i, page in enumerate(pdf.pages):
-            text, ink = _layer_text(page, shown), _ink(doc[i])
-            problem = layer_problem(text, ink)
-            if problem == "garbage" and (fixed := _legacy_layer(text)) is not None:
-                text, legacy, problem = fixed[0], fixed[1], None
-            plans.append((text, ink, problem))
-        has_layer = any(problem is None and text.strip() for text, _, problem in plans)
-        for i, (text, ink, problem) in enumerate(plans):
-            if problem is None:
-                pages.append(text)
-                continue
-            if problem == "blank":
-                pages.append("")
-                continue
-            from pipeline.ingest import ocr
-
-            result = ocr.recognize(page_image(doc[i]), path=shown)
-            pages.append(result.text)
-            ocr_pages.append(result)
-            if problem != "empty" or has_layer:
-                warnings.append(("ocr.layer_replaced",
-                                 f"page {i + 1}: the text layer is {_REASONS[problem]}; "
-                                 f"the page was OCR'd"))
-            if result.words and (w := ocr.low_confidence_warning(result, i + 1)):
-                warnings.append(w)
+        plans = [_plan(page, doc[i], shown) for i, page in enumerate(pdf.pages)]
+        return _read_pages(plans, doc, shown)
     finally:
         pdf.close()
         doc.close()
-    if legacy is not None:
-        warnings.insert(0, ("encoding.legacy",
-                            f"the text layer uses a legacy {legacy.upper()} font and was "
-                            f"converted to Unicode"))
-    source_ocr = None
-    if ocr_pages:
+
+
+def _plan(page, pdfium_page, shown: str) -> tuple[str, str | None, str | None]:
+    """(text layer, problem or None, legacy encoding it was converted from or None)."""
+    text = _layer_text(page, shown)
+    problem = layer_problem(text, _ink(pdfium_page))
+    if problem == "garbage" and (fixed := _legacy_layer(text)) is not None:
+        return fixed[0], None, fixed[1]
+    return text, problem, None
+
+
+def _read_pages(plans, doc, shown: str) -> SourceText:
+    pages: list[str] = []
+    warnings: list[tuple[str, str]] = []
+    results = []
+    for legacy in sorted({x for _, _, x in plans if x}):
+        warnings.append(("encoding.legacy", f"the text layer uses a legacy {legacy.upper()} "
+                                            f"font and was converted to Unicode"))
+    # An empty layer on a page of a scanned PDF is no loss; beside real layers it is.
+    has_layer = any(problem is None and text.strip() for text, problem, _ in plans)
+    for i, (text, problem, _) in enumerate(plans):
+        if problem in (None, "blank"):
+            pages.append(text)
+            continue
         from pipeline.ingest import ocr
-        source_ocr = ocr.ocr_info(ocr.engine(shown), ocr_pages)
-    kind = "pdf-scan" if ocr_pages and len(ocr_pages) == len(pages) else "pdf"
-    return SourceText(kind=kind, pages=pages, ocr=source_ocr, warnings=warnings)
+
+        result = ocr.recognize(page_image(doc[i]), path=shown)
+        pages.append(result.text)
+        results.append(result)
+        if problem != "empty" or has_layer:
+            warnings.append(("ocr.layer_replaced", f"page {i + 1}: the text layer is "
+                                                   f"{_REASONS[problem]}; the page was OCR'd"))
+        if result.words and (w := ocr.low_confidence_warning(result, i + 1)):
+            warnings.append(w)
+    if not results:
+        return SourceText(kind="pdf", pages=pages, warnings=warnings)
+    from pipeline.ingest import ocr
+
+    scanned = all(problem not in (None, "blank") or not text.strip()
+                  for text, problem, _ in plans)
+    return SourceText(kind="pdf-scan" if scanned else "pdf", pages=pages,
+                      ocr=ocr.ocr_info(ocr.engine(shown), results), warnings=warnings)
 
 
 _REASONS = {

@@ -35,7 +35,9 @@ def words(y: float, *spans: tuple[float, float, str], h: float = 40) -> list[Box
     # justified body text: gaps up to ~1.5 line heights stay single spaces
     ([words(0, (0, 100, "đề"), (150, 300, "nghị"), (350, 500, "các"))], ["đề nghị các"]),
     # lines below each other stay apart, top to bottom, whatever the input order
-    ([words(100, (0, 100, "dưới")), words(0, (0, 100, "trên"))], ["trên", "dưới"]),
+    ([words(60, (0, 100, "dưới")), words(0, (0, 100, "trên"))], ["trên", "dưới"]),
+    # a space taller than a line between them: a blank line (a paragraph, a block)
+    ([words(100, (0, 100, "dưới")), words(0, (0, 100, "trên"))], ["trên", "", "dưới"]),
     # a smaller line beside a larger one still pairs when they overlap enough
     ([words(0, (0, 150, "-"), (160, 300, "Như"), h=34), words(8, (1300, 1600, "PHÓ"))],
      ["- Như    PHÓ"]),
@@ -52,8 +54,20 @@ def test_rows_to_lines_levels_a_tilted_page():
     drop = 1200 * np.tan(np.radians(2.0))
     left = words(500, (0, 300, "Số:"), (320, 700, "12/UBND-VP"))
     right = words(500 - drop, (1200, 1400, "Hà"), (1420, 1600, "Nội"))
-    assert rows_to_lines([left, right]) == ["Hà Nội", "Số: 12/UBND-VP"]
+    assert [x.strip() for x in rows_to_lines([left, right])] == ["Hà Nội", "Số: 12/UBND-VP"]
     assert rows_to_lines([left, right], skew=2.0) == ["Số: 12/UBND-VP    Hà Nội"]
+
+
+def test_rows_to_lines_marks_blocks_and_right_column_lines():
+    units = [words(0, (0, 400, "Nơi"), (1400, 1800, "KT.")),
+             words(60, (0, 400, "Như"), (1400, 1800, "PHÓ")),
+             words(120, (0, 400, "Lưu:")),
+             words(300, (1500, 1800, "Nguyễn"))]       # below the signing space
+    lines = rows_to_lines(units)
+    assert lines[:3] == ["Nơi    KT.", "Như    PHÓ", "Lưu:"]
+    assert lines[3] == ""                              # the wide space becomes a blank line
+    # a line of the right column only keeps its place: indented as in a text file
+    assert lines[4].strip() == "Nguyễn" and len(lines[4]) - len("Nguyễn") >= 20
 
 
 # --- clean-up measures (numpy only) --------------------------------------------------------
@@ -129,7 +143,6 @@ case "$1" in
   --version) echo "tesseract 9.9.9"; exit 0;;
   --list-langs) printf 'List of available languages (2):\\n{langs}\\nosd\\n'; exit 0;;
 esac
-cat > /dev/null
 printf 'level\\tpage_num\\tblock_num\\tpar_num\\tline_num\\tword_num\\tleft\\ttop\\twidth\\theight\\tconf\\ttext\\n'
 printf '5\\t1\\t1\\t1\\t1\\t1\\t10\\t10\\t50\\t20\\t96\\t%s\\n' "{tsv_word}"
 """)
@@ -210,3 +223,30 @@ def test_ocr_info_weights_pages_by_words():
     pages = [ocr.OcrPage("a", 90.0, 300), ocr.OcrPage("b", 60.0, 100), ocr.OcrPage("", 0.0, 0)]
     info = ocr.ocr_info(ocr.Engine("/usr/bin/tesseract", "5.3.0"), pages)
     assert info == {"engine": "tesseract 5.3.0", "lang": "vie", "mean_confidence": 82.5}
+
+
+def _typed(text: str, x: int = 200, y: int = 300):
+    """``text`` typed at 13 pt on a white 300-dpi strip; its box."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("L", (2000, 600), 255)
+    draw = ImageDraw.Draw(image)
+    font = render._pil_font("", 54)
+    draw.text((x, y), text, font=font, fill=0, anchor="ls")
+    x0, top, x1, bottom = draw.textbbox((x, y), text, font=font, anchor="ls")
+    return image, (x0, top, x1, bottom)
+
+
+@requires_tesseract
+@pytest.mark.parametrize("typed, misread, conf, expected", [
+    ("54/2015/TT-BYT", "54/2015/TT1-BYTT", 43.0, "54/2015/TT-BYT"),      # corrected
+    ("ngocntb.syt@thainguyen.gov.vn;", "ngocntb.syt(thainguyen.gov.vn;", 0.0,
+     "ngocntb.syt@thainguyen.gov.vn;"),
+    ("06/QĐ-TTg", "06/QĐ-TTg", 60.0, "06/QĐ-TTg"),   # English reads "QD": not taken
+    ("54/2015/TT-BYT", "54/2015/TT1-BYTT", 90.0, "54/2015/TT1-BYTT"),   # sure: left
+    ("Nguyễn", "Nguyền", 40.0, "Nguyền"),            # a plain word: not read again
+])
+def test_reread_unsure_codes(typed, misread, conf, expected):
+    image, (x0, top, x1, bottom) = _typed(typed)
+    before = [[Box(x0, top, x1, bottom, misread, conf)]]
+    assert ocr.reread(image, before)[0][0].text == expected

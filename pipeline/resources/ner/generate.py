@@ -53,11 +53,14 @@ def _cut(items: list, split: str) -> tuple:
 
 
 def _by_sex(rows, split: str | None) -> dict[str, tuple[str, ...]]:
+    """Names usable for each sex, each repeated by its weight (column 3, default 1)."""
     names = [r[0] for r in rows]
-    sexes = {r[0]: (r[1] if len(r) > 1 else "any") for r in rows}
+    sexes = {r[0]: r[1] for r in rows}
+    weights = {r[0]: int(r[2]) if len(r) > 2 else 1 for r in rows}
     if split is not None:
         names = list(_cut(names, split))
-    return {sex: tuple(n for n in names if sexes[n] in (sex, "any")) for sex in ("m", "f")}
+    return {sex: tuple(n for n in names if sexes[n] in (sex, "any") for _ in range(weights[n]))
+            for sex in ("m", "f")}
 
 
 def _sections(lines: tuple[str, ...]) -> tuple[tuple[str, int, tuple[str, ...]], ...]:
@@ -67,7 +70,7 @@ def _sections(lines: tuple[str, ...]) -> tuple[tuple[str, int, tuple[str, ...]],
         if m:
             sections.append((m.group(1), int(m.group(2)), []))
         else:
-            sections[-1][2].append(line)
+            sections[-1][2].append(line.replace("\\n", "\n"))  # "\n" in the file: a line break
     return tuple((name, weight, tuple(items)) for name, weight, items in sections)
 
 
@@ -391,7 +394,7 @@ class Generator:
         bullet = rng.choice(["- ", "- ", "+ ", "• "])
         items = [(f"{bullet}Như trên;", False)]
         for _ in range(n):
-            purpose = self.filler("purpose")
+            purpose = self.filler("purpose") if rng.random() < 0.75 else ""
             tail = (f" {purpose}" if purpose else "") + ";"
             r = rng.random()
             if r < 0.45:
