@@ -15,9 +15,12 @@ token is a slice of the input: ``doc.text == text`` and ``token.idx`` index the 
 where underthesea rewrites a token ("nghành" -> "ngành", "hoà" -> "hòa") or collapses
 spaces. spaCy, underthesea and the model load on first use, once, never at import.
 
-The model is looked for in ``$CONGVAN_MODEL_DIR``, then in ``models/ner`` of the repository
-(``congvan train`` writes it there); without one, ``parse`` finds no entities and the
-extractors run on their rules alone (a warning is logged once).
+``find_entities(text, start, end)`` runs the NER on one zone of a letter and yields
+``Candidate``s with offsets into the whole text; after ``make_doc(text)`` it reuses that
+doc's tokens. The model is looked for in ``$CONGVAN_MODEL_DIR``, then in ``models/ner`` of
+the repository (``congvan train`` writes it there); without one, ``parse`` and
+``find_entities`` find no entities and the extractors run on their rules alone (a warning
+is logged once).
 """
 
 from __future__ import annotations
@@ -319,15 +322,16 @@ def _zone_doc(text: str, start: int, end: int) -> tuple[Doc, int]:
     if last is not None and (last_text is text or last_text == text):
         span = last.char_span(start, end, alignment_mode="expand")
         if span is not None:
-            zone = span.as_doc()
-            get_nlp()  # the model's strings must be loaded before it labels this doc
-            return zone, span.start_char
+            return span.as_doc(), span.start_char
     return get_nlp().make_doc(text[start:end]), start
 
 
 def parse(text: str) -> Doc:
     """Tokens and named entities (``doc.ents`` labelled PER and ORG)."""
-    return get_nlp()(text)
+    doc = get_nlp()(text)
+    doc.ents = [doc.char_span(e.start_char, entity_end(e), label=e.label_) for e in doc.ents
+                if entity_end(e) > e.start_char]
+    return doc
 
 
 def word_spans(doc: Doc) -> list[Span]:

@@ -28,20 +28,27 @@ def _heads() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def _name_parts() -> tuple[str, str]:
+    """(tail, locality): the patterns of what may follow the head of a body's name."""
+    # A name goes on while words are capitalised (a lower-case syllable may finish a
+    # capitalised word: "Quản lý", "Khu kinh tế"); a known sector is taken whole.
+    word = r"(?:[A-ZĐ]{2,}[\w&-]*|%s[^\W\d_]*)" % UPPER  # "GD&ĐT" before "Giáo"
+    lower = r"(?!%s)%s[^\W\d_]*" % (_breaker_source(), LOWER)
+    tail = r"(?:\s+(?:%s\s+){0,3}(?:-\s+)?%s)" % (lower, word)
+    # The territory of a body is part of its name, after a few small words: "Ban Chỉ huy
+    # Phòng thủ dân sự tỉnh", "Văn phòng UBND thành phố".
+    locality = (r"(?:(?:\s+%s){0,3}\s+(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|thị\s+trấn|xã|"
+                r"phường)(?:\s+%s)*)?" % (lower, word))
+    return tail, locality
+
+
+@lru_cache(maxsize=1)
 def _agency_pattern() -> re.Pattern:
     """'Sở Khoa học và Công nghệ', 'Ban Quản lý Khu kinh tế Hải Phòng', 'UBND tỉnh X'."""
     sectors = sorted(load_lines("layout/sectors.txt"), key=len, reverse=True)
     heads = "|".join(map(re.escape, _heads()))
     sector = "|".join(map(re.escape, sectors))
-    # A name goes on while words are capitalised (a lower-case syllable may finish a
-    # capitalised word: "Quản lý", "Khu kinh tế"); a known sector is taken whole.
-    word = r"(?:%s[^\W\d_]*|[A-ZĐ]{2,}[\w&-]*)" % UPPER
-    breakers = "|".join(map(re.escape, load_lines("layout/name_breakers.txt")))
-    lower = r"(?!(?:%s)\b)%s[^\W\d_]*" % (breakers, LOWER)
-    tail = r"(?:\s+(?:%s\s+){0,3}%s)" % (lower, word)
-    # The territory of a body is part of its name: "Văn phòng UBND thành phố".
-    locality = (r"(?:\s+(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|thị\s+trấn|xã|phường)"
-                r"(?:\s+%s)*)?" % word)
+    tail, locality = _name_parts()
     return re.compile(r"""
         (?<![^\W\d_])
         (?P<head>%s)
@@ -49,10 +56,19 @@ def _agency_pattern() -> re.Pattern:
         """ % (heads, sector, locality, tail, locality), re.VERBOSE)
 
 
+@lru_cache(maxsize=1)
+def _continuation() -> re.Pattern:
+    """The rest of a name after a stretch grown to fit the symbol ("... và Truyền thông")."""
+    tail, locality = _name_parts()
+    lower = r"(?!%s)%s[^\W\d_]*" % (_breaker_source(), LOWER)
+    # A last small syllable may close a word ("Truyền thông").
+    return re.compile(r"(?:%s){0,6}(?:\s+%s(?![^\W\d_]))?%s" % (tail, lower, locality))
+
+
 def _initials(name: str) -> str:
     """'Sở Khoa học và Công nghệ' -> 'SKHCN' (the letters a symbol is made of)."""
     out = []
-    for w in name.replace("-", " ").split():
+    for w in name.replace("-", " ").replace("&", "").split():
         if w.lower() in CONNECTORS:
             continue
         out.append(w if w.isupper() and len(w) > 1 else w[0].upper())
@@ -115,7 +131,8 @@ def find_issuer(layout: Layout, symbol: str | None = None) -> Iterator[Candidate
         first.setdefault(form, span)
     # "Ủy ban nhân dân thành phố" and "Ủy ban nhân dân thành phố Cần Thơ" are one body:
     # the fuller form takes the votes of the forms it extends.
-    total = {f: sum(v for g, v in scores.items() if f == g or f.startswith(g + " "))
+    total = {f: sum(v for g, v in scores.items()
+                    if _same(f, g) or _same(f[:len(_long(g)) + 1], _long(g) + " "))
              for f in scores}
     best = max(total, key=lambda f: (total[f], scores[f]))
     start, end = first[best]
@@ -140,13 +157,88 @@ def _votes(layout: Layout, code: str) -> Iterator[tuple[str, float, float, tuple
         verb = speaks.search(text, start + len(m.group("head")), end)
         if verb:
             end = verb.start()
-        form = " ".join(text[start:end].split())
+        end = _trim(text, m.start("rest") if m.group("rest") else end, end)
+        end = _grow(text, start, end, body_end, code)
+        form = _expand(" ".join(text[start:end].split()))
         # The body that speaks ("... đề nghị") outweighs one merely mentioned, and one
         # named as the author of a cited document ("... của UBND tỉnh") counts least.
         weight = 5 if (verb or speaks.match(text, end)) else 1
         if re.search(r"\bcủa\s+$", text[max(0, start - 6):start]):
             weight = 0.5
         yield form, _code_fit(code, _initials(form)) if code else 0.0, weight, (start, end)
+
+
+def _long(form: str) -> str:
+    """The form with its abbreviations written out, for telling forms of one body apart."""
+    return re.sub(r"\bUBND\b", "Ủy ban nhân dân", form)
+
+
+def _same(a: str, b: str) -> bool:
+    return _long(a) == _long(b)
+
+
+LOCALITY_WORDS = ("tỉnh", "thành", "huyện", "quận", "thị", "xã", "phường")
+
+
+def _trim(text: str, start: int, end: int) -> int:
+    """Cut a name where small words follow a place in it: "UBND tỉnh Nghệ An phê duyệt Kế"
+    -> "UBND tỉnh Nghệ An" ("Khu kinh tế Hải Phòng" keeps its small words)."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for i in range(2, len(words)):
+        word = words[i].group()
+        if word[0].isupper() or word in LOCALITY_WORDS:
+            continue
+        for n in (2, 3, 4):
+            if i >= n and " ".join(w.group() for w in words[i - n:i]).casefold() in _places():
+                return start + words[i - 1].end()
+    return end
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(p.casefold() for p in load_lines("layout/provinces.txt"))
+
+
+def _grow(text: str, start: int, end: int, limit: int, code: str) -> int:
+    """Extend a name cut short by a small word until its initials cover the code:
+    "Cục Trồng trọt và Bảo" + "vệ thực vật" for "TTBVTV", "Trường Đại học Kinh tế" +
+    "- Kỹ thuật" for "ĐHKTKT"."""
+    if not code or _code_fit(code, _initials(text[start:end])) == 1.0:
+        return end
+    best = end
+    for m in re.finditer(r"\s+(-|[^\W\d_]+)", text[end:min(limit, end + 80)]):
+        if "\n" in m.group(0) or _breaker_re().match(text, end + m.start(1)):
+            break
+        candidate = end + m.end()
+        initials = _initials(text[start:candidate])
+        if _code_fit(code, initials) == 1.0:
+            return _continuation().match(text, candidate, limit).end()
+        if not (code.startswith(initials) or code.startswith(initials[1:])):
+            break
+    return best
+
+
+def _breaker_source() -> str:
+    phrases = sorted(load_lines("layout/name_breakers.txt"), key=len, reverse=True)
+    return r"(?:%s)(?!\w)" % "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in phrases)
+
+
+@lru_cache(maxsize=1)
+def _breaker_re() -> re.Pattern:
+    return re.compile(_breaker_source(), re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def _sector_abbreviations() -> dict[str, str]:
+    return dict(load_tsv("layout/sector_abbreviations.tsv"))
+
+
+def _expand(form: str) -> str:
+    """'Sở GD&ĐT' -> 'Sở Giáo dục và Đào tạo': a sector written short is written out."""
+    head, _, rest = form.partition(" ")
+    if head in ("Sở", "Bộ") and rest in _sector_abbreviations():
+        return f"{head} {_sector_abbreviations()[rest]}"
+    return form
 
 
 def _contradicts(code: str, initials: str) -> bool:

@@ -60,3 +60,17 @@ def test_issuer_inside_a_longer_name():
                        "Nghệ An đề nghị các công đoàn.\n")
     assert [c.value["name"] for c in find_issuer(layout, "LĐLĐ")] == [
         "Liên đoàn Lao động tỉnh Nghệ An"]
+
+
+@pytest.mark.parametrize("symbol,body,name", [
+    ("SGDĐT-QLT", "Sở GD&ĐT đề nghị các trường.", "Sở Giáo dục và Đào tạo"),
+    ("TTBVTV-BVTV", "Cục Trồng trọt và Bảo vệ thực vật trước đây đã hướng dẫn.",
+     "Cục Trồng trọt và Bảo vệ thực vật"),
+    ("TTCNTT-HTKT", "Trung tâm Công nghệ thông tin và Truyền thông đề nghị các đơn vị.",
+     "Trung tâm Công nghệ thông tin và Truyền thông"),
+    ("UBND-KT", "UBND tỉnh Nghệ An phê duyệt Kế hoạch. UBND tỉnh Nghệ An yêu cầu các sở.",
+     "UBND tỉnh Nghệ An"),
+])
+def test_issuer_names_cut_short_or_written_short(symbol, body, name):
+    layout = layout_of(f"Số: 5/{symbol}\n\nKính gửi: Các đơn vị.\n\n{body}\n")
+    assert [c.value["name"] for c in find_issuer(layout, symbol)] == [name]
