@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pipeline.normalize import fold
 from pipeline.resources import load_lines, load_tsv
 
 
@@ -76,19 +77,38 @@ NUMBER_LINE = re.compile(r"""
     """, re.VERBOSE)
 # The addressee block: "Kính gửi:", and "... điện:" of a Công điện (its addressees follow),
 # "... trân trọng kính mời:" of a Giấy mời.
-KINH_GUI = re.compile(r"^\W*(?:Đồng\s+)?K[íiì]nh\s+g[ửưui]i\b\s*[:;.]?"
-                      r"|^[^\n]*\s(?:điện|kính\s+mời)\s*:\s*$", re.IGNORECASE)
-DONG_KINH_GUI = re.compile(r"^\W*Đồng\s+k[íiì]nh\s+g[ửưui]i\b", re.IGNORECASE)
+KINH_GUI = re.compile(r"^\W*(?:Dong\s+)?Kinh\s+gui\b\s*[:;.]?"
+                      r"|^[^\n]*\s(?:dien|kinh\s+moi)\s*:\s*$", re.IGNORECASE)
+DONG_KINH_GUI = re.compile(r"^\W*Dong\s+kinh\s+gui\b", re.IGNORECASE)
 # Lines that open the body: the trích yếu has ended before them.
 BODY_OPENERS = re.compile(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Theo\s+"
                           r"chỉ\s+đạo|Để\s|Nhằm\s|Ngày\s+\d|[IVX]+\.\s|1\.\s)")
-NOI_NHAN = re.compile(r"^\W*N[ơoóờ]i\s+nh[ậaâạ]n\s*[:;.]?", re.IGNORECASE)
+NOI_NHAN = re.compile(r"^\W*Noi\s+nhan\s*[:;.]?", re.IGNORECASE)
 SUBJECT_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Vv|V\.v|Về\s+việc|Về)\b\s*[:.]?\s*")
 PLACE_DATE = re.compile(r"""
     (?<![\w/-])(?P<place>(?:(?:TP|Tp)\.\s*)?[^\W\d_]+\.?(?:\s+[^\W\d_]+){0,5})
     \s*,\s*
-    (?P<date>ng[àa]y\b[\s.…_\d]*th[áa]ng\b[\s.…_\d]*n[ăa]m\b\s*[\d.…_]*)
+    (?P<date>ngay\b[\s.…_\d]*thang\b[\s.…_\d]*nam\b\s*[\d.…_]*)
     """, re.VERBOSE | re.IGNORECASE)
+class _OnFolded:
+    """A pattern of fixed words matched on the folded text (OCR drops and confuses
+    Vietnamese marks: "Nơỉ nhặn", "Kính gủi", "ngảy"); positions hold for the original."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+
+    def match(self, s: str, pos: int = 0):
+        return self.pattern.match(fold(s), pos)
+
+    def search(self, s: str, pos: int = 0):
+        return self.pattern.search(fold(s), pos)
+
+    def finditer(self, s: str):
+        return self.pattern.finditer(fold(s))
+
+
+KINH_GUI, DONG_KINH_GUI, NOI_NHAN, PLACE_DATE = map(
+    _OnFolded, (KINH_GUI, DONG_KINH_GUI, NOI_NHAN, PLACE_DATE))
 SEPARATOR = re.compile(r"^[\s\-–—_=*.~]+$")
 BULLET = re.compile(r"^\s*(?:[-–—+•·▪●*]|\d{1,2}[.)]|[a-zđ][.)])\s+")
 
@@ -192,10 +212,11 @@ def place_words(place: str) -> int:
 def _find_place_date(lines: list[Piece], begin: int, limit: int) -> tuple[int, Piece] | None:
     for i in range(begin, min(limit, len(lines))):
         for m in PLACE_DATE.finditer(lines[i].text):
-            if not re.search(r"\d{4}|n[ăa]m\s*$|n[ăa]m\s*[.…_]", m.group("date"), re.I):
+            if not re.search(r"\d{4}|nam\s*$|nam\s*[.…_]", m.group("date"), re.I):
                 continue
-            cut = place_words(m.group("place"))
-            if cut < len(m.group("place")):
+            place = lines[i].text[m.start("place"):m.end("place")]
+            cut = place_words(place)
+            if cut < len(place):
                 return i, lines[i].cut(m.start() + cut, m.end())
     return None
 

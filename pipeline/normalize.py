@@ -100,3 +100,25 @@ def normalize(raw: str) -> Normalized:
         ends.extend([end] * len(composed))
     offsets.append(len(raw))
     return Normalized("".join(out), tuple(offsets), tuple(ends))
+
+
+def _fold_table() -> dict[int, str]:
+    table = {ord("đ"): "d", ord("Đ"): "D"}
+    for code in range(0xC0, 0x1EFA):
+        base = unicodedata.normalize("NFD", chr(code))[0]
+        if base.isascii() and base.isalpha():
+            table[code] = base
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def fold(text: str) -> str:
+    """``text`` without its diacritics, one character for one: a key for matching the fixed
+    words of a letter as OCR misreads them ("Nơỉ nhặn" -> "Noi nhan"), never a value.
+
+    >>> fold("Kính gửi: Sở Y tế")
+    'Kinh gui: So Y te'
+    """
+    return text.translate(_FOLD)

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 from pipeline.extract.base import Candidate
 from pipeline.extract.dates import parse_date
+from pipeline.normalize import fold
 from pipeline.layout import SUBJECT_PREFIX, Layout, type_heading_of
 
 NUMBER = re.compile(r"""
@@ -66,6 +67,9 @@ SENT_AT = re.compile(r"""
     """, re.VERBOSE | re.IGNORECASE)
 
 
+_DATE_WORDS = {"ngay": "ngày", "thang": "tháng", "nam": "năm"}
+
+
 def find_place_date(layout: Layout) -> Iterator[Candidate]:
     from pipeline.layout import PLACE_DATE
     piece = layout.place_date
@@ -77,10 +81,14 @@ def find_place_date(layout: Layout) -> Iterator[Candidate]:
                             "date.sent_at", problem)
         return
     m = PLACE_DATE.search(piece.text)
-    place = re.sub(r"^\W+", "", m.group("place")).strip()
+    place = re.sub(r"^\W+", "", piece.text[m.start("place"):m.end("place")]).strip()
     yield Candidate("place", piece.start + m.start("place"), piece.start + m.end("place"),
                     place, 1.0, "place.date_line")
-    iso, problem = parse_date(m.group("date"))
+    # m matched the folded text: read the date in the decree's words, whatever OCR made of
+    # their marks ("ngảy 05 thảng 6 năm 2025").
+    written = re.sub(r"(?i)\b(?:ngay|thang|nam)\b", lambda w: _DATE_WORDS[w.group().lower()],
+                     fold(piece.text[m.start("date"):m.end("date")]))
+    iso, problem = parse_date(written)
     yield Candidate("issued", piece.start + m.start("date"), piece.start + m.end("date"),
                     iso, 1.0, "date.date_line", problem)
 
