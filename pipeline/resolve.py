@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline import schema
+from pipeline import nlp, schema
 from pipeline.extract import contacts, heading, issuer, lists, signer
 from pipeline.extract.base import Candidate
 from pipeline.layout import Layout, zone
@@ -152,7 +152,8 @@ def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]
     for c in contacts.find_contacts(
             layout,
             lambda t, s, e: (p for p in phones.find_phones(t, s, e) if _keep(p, quiet)),
-            lambda t, s, e: (m for m in web.find_emails(t, s, e) if _keep(m, quiet))):
+            lambda t, s, e: (m for m in web.find_emails(t, s, e) if _keep(m, quiet)),
+            nlp.find_entities):
         known = people.get(c.value["name"])
         if known is None:
             people[c.value["name"]] = _item(schema.Contact, c, text)

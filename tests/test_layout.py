@@ -75,3 +75,17 @@ def test_columns_split_at_three_spaces_only():
     line = split_lines("  Nơi nhận:      KT. GIÁM ĐỐC")[0]
     assert [(p.text, p.col) for p in columns(line)] == [("Nơi nhận:", 2), ("KT. GIÁM ĐỐC", 17)]
     assert [p.text for p in columns(split_lines("Sở Y tế  Hà Nội")[0])] == ["Sở Y tế  Hà Nội"]
+
+
+@pytest.mark.parametrize("noi,kinh,date", [
+    ("Nơi nhận:", "Kính gửi:", "ngày 05 tháng 6 năm 2025"),
+    ("Nơỉ nhặn:", "Kính gủi:", "ngảy 05 thảng 6 năm 2025"),   # marks misread by OCR
+    ("Noi nhan:", "Kinh gui:", "ngay 05 thang 6 nam 2025"),     # marks lost
+])
+def test_fixed_words_survive_ocr(noi, kinh, date):
+    from pipeline.extract.heading import find_place_date
+    layout = layout_of(f"Số: 7/UBND-VP\nHuế, {date}\n\nV/v họp\n\n{kinh}\n- Sở Y tế;\n"
+                       f"- Sở Tư pháp.\n\nNội dung.\n\n{noi}\n- Như trên;\n- Lưu: VT.\n\n"
+                       "CHỦ TỊCH\n\nLê Văn Tám\n")
+    assert len(layout.recipients) == 2 and len(layout.distribution) == 2
+    assert [c.value for c in find_place_date(layout)] == ["Huế", "2025-06-05"]

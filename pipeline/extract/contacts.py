@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from pipeline.extract.base import Candidate
-from pipeline.extract.signer import is_person_name, looks_like_name
+from pipeline.extract.signer import is_person_name, looks_like_name, strip_name_prefix
 from pipeline.layout import UPPER, Layout
 from pipeline.resources import load_lines
 
@@ -93,6 +93,33 @@ def _names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
             if not any(b is not a and a[0] <= b[0] and b[1] <= a[1] for b in spans)]
 
 
+# Words before a person's name that make it a street: "số 258 Trần Hưng Đạo", "phố Lê Lợi".
+ADDRESS_BEFORE = re.compile(r"(?:\d[\w/]*|[Đđ]ường|[Pp]hố|[Ss]ố|[Nn]gõ|[Hh]ẻm|[Kk]iệt)\s*$")
+
+
+def _with_model_names(text: str, names: list[tuple[int, int, str]],
+                      found: Iterator[Candidate]) -> list[tuple[int, int, str]]:
+    """The rules' names, and the model's that none of them overlaps and that are not a
+    place or a street named after a person."""
+    out = list(names)
+    for c in found:
+        name = strip_name_prefix(c.value)
+        if c.field != "PER" or not looks_like_name(name) or name.casefold() in _places():
+            continue
+        if ADDRESS_BEFORE.search(text, max(0, c.start - 12), c.start):
+            continue
+        if any(a < c.end and c.start < b for a, b, _ in names):
+            continue
+        start = c.start + text_offset(c.value, name)
+        out.append((start, start + len(name), name))
+    return sorted(out)
+
+
+def text_offset(whole: str, part: str) -> int:
+    i = whole.find(part)
+    return max(i, 0)
+
+
 def _title_after(text: str, end: int, stop: int) -> str | None:
     rest = text[end:stop]
     m = re.match(r"[\s,\-–:]*", rest)
@@ -105,26 +132,33 @@ def _title_after(text: str, end: int, stop: int) -> str | None:
     return " ".join(title.split())
 
 
-def find_contacts(layout: Layout,
-                  phones: Callable[[str, int, int], Iterator[Candidate]],
-                  emails: Callable[[str, int, int], Iterator[Candidate]]) -> Iterator[Candidate]:
+Finder = Callable[[str, int, int], Iterator[Candidate]]
+
+
+def find_contacts(layout: Layout, phones: Finder, emails: Finder,
+                  people: Finder | None = None) -> Iterator[Candidate]:
+    """Contacts of the body. ``people`` (the NER's PER names) adds the names the rules
+    cannot see: no honorific, no position, no cue before them."""
     text = layout.text
     body_start, body_end = layout.body
     for s, e in _sentences(text, body_start, body_end):
         if not CUE.search(text, s, e):
             continue
-        names = _names(text, s, e)
-        if not names:
-            continue
         details = [(c.start, "phones", c.value) for c in phones(text, s, e) if c.value] + \
                   [(c.start, "emails", c.value) for c in emails(text, s, e) if c.value]
-        people = [{"name": n, "title": _title_after(text, ne, e), "phones": [], "emails": [],
-                   "_span": (ns, ne)} for ns, ne, n in names]
+        names = _names(text, s, e)
+        if people is not None and details and not names:
+            # The model is the fallback: a contact sentence where no rule saw a name.
+            names = _with_model_names(text, names, people(text, s, e))
+        if not names:
+            continue
+        persons = [{"name": n, "title": _title_after(text, ne, e), "phones": [], "emails": [],
+                    "_span": (ns, ne)} for ns, ne, n in names]
         for pos, kind, value in sorted(details):
-            before = [p for p in people if p["_span"][0] < pos]
-            owner = before[-1] if before else people[0]
+            before = [p for p in persons if p["_span"][0] < pos]
+            owner = before[-1] if before else persons[0]
             if value not in owner[kind]:
                 owner[kind].append(value)
-        for p in people:
+        for p in persons:
             ns, ne = p.pop("_span")
             yield Candidate("contact", ns, ne, p, 1.0, "contact.honorific")

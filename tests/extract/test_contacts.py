@@ -59,3 +59,14 @@ def test_minority_names_with_apostrophes():
 
 def test_a_place_after_a_position_is_not_a_person():
     assert contacts_of("Liên hệ Giám đốc Sở Y tế Hà Nội, điện thoại 0912345678.") == []
+
+
+def test_model_finds_a_name_the_rules_cannot_see():
+    """No honorific, no position, no cue before the name: the NER model's PER is used; a
+    street named after a person is not a contact."""
+    from pipeline import extract_text
+    record = extract_text("Số: 1/UBND-VP\nKính gửi: Các đơn vị.\n\nMọi thắc mắc xin gửi về "
+                          "Nguyễn Thị Hoa, điện thoại 0912345678.\n\nĐịa chỉ: số 12 Trần Hưng "
+                          "Đạo, điện thoại 0912345679.\n\nNơi nhận:\n- Lưu: VT.\n")
+    assert [(c.name, c.phones) for c in record.contacts] == [("Nguyễn Thị Hoa",
+                                                             ["+84912345678"])]
