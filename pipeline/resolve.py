@@ -114,7 +114,7 @@ def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]
                          for c in lists.find_recipients(layout) if _keep(c, warnings)]
     out["distribution"] = [_item(schema.DistributionItem, c, text)
                            for c in lists.find_distribution(layout) if _keep(c, warnings)]
-    sig = _first(signer.find_signer(layout), warnings)
+    sig = _first(signer.find_signer(layout, nlp.find_entities), warnings)
     if sig:
         out["signer"] = _item(schema.Signer, sig, text)
 

@@ -63,7 +63,9 @@ def strip_name_prefix(text: str) -> str:
     return _name_prefix().sub("", text.strip(" .*")).strip()
 
 
-def find_signer(layout: Layout) -> Iterator[Candidate]:
+def find_signer(layout: Layout, people=None) -> Iterator[Candidate]:
+    """The signer; ``people`` (the NER's PER names) is asked only when no line of the block
+    has the shape of a name."""
     pieces = [p for p in layout.signature if p.text and not NOISE.match(p.text)]
     if not pieces:
         return
@@ -73,14 +75,24 @@ def find_signer(layout: Layout) -> Iterator[Candidate]:
         if looks_like_name(text) and not is_upper_line(text) or is_person_name(text):
             name_i = i
             break
+    model_name = None
+    if name_i is None and people is not None:
+        for i in range(len(pieces) - 1, -1, -1):
+            found = [c for c in people(layout.text, pieces[i].start, pieces[i].end)
+                     if c.field == "PER"]
+            if found:
+                name_i, model_name = i, strip_name_prefix(found[-1].value)
+                break
     block_end = name_i if name_i is not None else len(pieces)
-    upper: list[Piece] = []
+    # The last run of capital lines before the name (a non-capital line ends a run).
+    runs: list[list[Piece]] = [[]]
     for p in pieces[:block_end]:
         if is_upper_line(p.text):
-            upper.append(p)
-        elif upper:
-            upper = []  # a non-capital line breaks the block; keep the last run
-    name = strip_name_prefix(pieces[name_i].text) if name_i is not None else None
+            runs[-1].append(p)
+        elif runs[-1]:
+            runs.append([])
+    upper = next((run for run in reversed(runs) if run), [])
+    name = model_name or (strip_name_prefix(pieces[name_i].text) if name_i is not None else None)
     if not upper and name is None:
         return
     prefix = _prefix_pattern()

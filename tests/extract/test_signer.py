@@ -43,3 +43,16 @@ def test_no_signer_in_a_letter_without_block():
 ])
 def test_is_person_name(text, expected):
     assert is_person_name(text) is expected
+
+
+def test_model_reads_a_name_the_rules_cannot():
+    """OCR lowered a middle name ("Trần thị Bích Hà"): the NER model names the signer, and
+    the block above it stays intact."""
+    from pipeline.extract.signer import find_signer
+    from pipeline.nlp import find_entities
+    layout = layout_of(BODY + "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTrần thị Bích Hà")
+    (c,) = find_signer(layout, find_entities)
+    assert c.value == {"name": "Trần thị Bích Hà", "position": "PHÓ CHỦ TỊCH",
+                       "on_behalf": "KT. CHỦ TỊCH"}
+    (c,) = find_signer(layout)
+    assert (c.value["name"], c.value["position"]) == (None, "PHÓ CHỦ TỊCH")
