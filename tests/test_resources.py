@@ -47,18 +47,7 @@ def test_tsv_columns(name):
     assert all(row[0] for row in rows), f"{name} has a row with an empty first column"
 
 
-# Repeats found in files other extractors own, left to their owners (xfail, not strict, so
-# the mark can go once they are fixed); everything else must stay free of repeats.
-KNOWN_DUPLICATES = {
-    "ner/fillers.tsv": "repeats rows: sampling weights of the letter generator?",
-    "ner/middle_names.tsv": "repeats rows: sampling weights of the letter generator?",
-    "ner/templates.txt": "repeats 'Căn cứ {negative};'",
-}
-
-
-@pytest.mark.parametrize("name", [
-    pytest.param(name, marks=pytest.mark.xfail(reason=KNOWN_DUPLICATES[name]))
-    if name in KNOWN_DUPLICATES else name for name in FILES])
+@pytest.mark.parametrize("name", FILES)
 def test_no_duplicates(name):
     rows = load_tsv(name) if name.endswith(".tsv") else load_lines(name)
     seen = set()
