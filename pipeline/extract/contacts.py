@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from pipeline.extract.base import Candidate
-from pipeline.extract.signer import is_person_name, looks_like_name, strip_name_prefix
+from pipeline.extract.signer import (is_person_name, looks_like_name, starts_with_title,
+                                     strip_name_prefix)
 from pipeline.layout import UPPER, Layout
 from pipeline.resources import load_lines
 
@@ -65,6 +66,13 @@ def _plausible_titled_name(name: str) -> bool:
     return len(name.split()) >= 3 or is_person_name(name)
 
 
+def _is_title(text: str, start: int, end: int) -> bool:
+    """'đồng chí Phó Giám đốc Sở': the capitals after the honorific open a position."""
+    after = re.match(r"\s+([^\W\d_]+)", text[end:end + 30])
+    phrase = text[start:end] + (" " + after.group(1) if after else "")
+    return starts_with_title(phrase)
+
+
 def _sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Paragraph-sized stretches: a contact sentence rarely spans a blank line."""
     for m in re.finditer(r"[^\n]+(?:\n(?!\s*\n)[^\n]+)*", text[start:end]):
@@ -85,7 +93,8 @@ def _names(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
                 name = " ".join(words[:n])
                 if looks_like_name(name):
                     s = m.start("name")
-                    found.setdefault(s, (s, s + len(name), name))
+                    if not _is_title(text, s, s + len(name)):
+                        found.setdefault(s, (s, s + len(name), name))
                     break
     # "Ông Lưu Quang Vinh" after a cue is read by both patterns: keep the inner name.
     spans = sorted(found.values())

@@ -39,7 +39,7 @@ def looks_like_name(text: str) -> bool:
     words = text.split()
     if not 2 <= len(words) <= 6 or not all(NAME_WORD.match(w) for w in words):
         return False
-    return all(w[0].isupper() for w in words) and not _starts_with_title(text)
+    return all(w[0].isupper() for w in words) and not starts_with_title(text)
 
 
 def is_person_name(text: str) -> bool:
@@ -47,7 +47,7 @@ def is_person_name(text: str) -> bool:
     return looks_like_name(text) and text.split()[0].casefold() in _surnames()
 
 
-def _starts_with_title(text: str) -> bool:
+def starts_with_title(text: str) -> bool:
     up = re.sub(r"^Q\.\s*", "", text.upper())  # "Q. GIÁM ĐỐC": an acting director
     return any(up == t or up.startswith(t + " ") for t in _title_starts())
 
@@ -100,7 +100,7 @@ def find_signer(layout: Layout, people=None) -> Iterator[Candidate]:
     # an authority line; the lines above it are the authority (joined by a space).
     pos_i = None
     for i in range(len(upper) - 1, -1, -1):
-        if not prefix.match(upper[i].text) and _starts_with_title(upper[i].text):
+        if not prefix.match(upper[i].text) and starts_with_title(upper[i].text):
             pos_i = i
             break
     if pos_i is None:

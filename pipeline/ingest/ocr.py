@@ -17,8 +17,10 @@ Clean-up (``clean_page``) keeps the steps that measured better on rendered lette
 - ``reread``: unsure numbers, symbols and addresses read again on their own.
 
 All measures come from one half-scale ink mask, so the clean-up costs a small part of the
-recognition. Otsu binarization (no better) and a 3x3 median filter (slightly better on
-photocopies, +60 % time) were measured and left out; both remain as steps.
+recognition. Measured and left out, though kept as steps: Otsu binarization (no better),
+a 3x3 median filter (slightly better on photocopies, +60 % time), and ``thicken`` for
+sharp digital renderings (fixes "VT," read "VI," in 11-pt lists, but blots the
+diacritics of 13-pt text: "năm" read "nắm"; field F1 0.950 -> 0.936).
 
 Lines are rebuilt from the word boxes (``rows_to_lines``): words far apart on one visual
 line are joined by a run of spaces (``COLUMN_GAP``), a line of the right column alone is
@@ -58,7 +60,7 @@ BLANK_GAP = 0.9           # a line further below the last than this many line he
                            # follows a blank line (paragraphs, the blocks of a letter)
 RIGHT_COLUMN = 0.45        # a line starting past this share of the text width is indented
 MIN_INDENT = 24            # ... by as many spaces as characters would fit, at least this many
-STEPS = ("orient", "deskew", "borders", "thicken", "reread")   # benchmarks/bench_ocr.py
+STEPS = ("orient", "deskew", "borders", "reread")   # measured in benchmarks/bench_ocr.py
 DESKEW_MIN = 0.3           # degrees; a smaller tilt is left to Tesseract
 ALL_STEPS = ("orient", "deskew", "borders", "thicken", "reread", "denoise", "binarize")
 THIN_GREY = 0.4            # grey pixels per dark one below which a page is a sharp rendering
@@ -78,6 +80,7 @@ BLACKLIST = "ÄŸÐÏŠƑÖˆŒØƒöïðÿšäøœ‡⁄„¬¡®¿†£›‹�
 class Engine:
     command: str
     version: str           # "5.3.0"
+    langs: frozenset[str] = frozenset()
 
     @property
     def name(self) -> str:
@@ -111,7 +114,7 @@ def _probe(command: str, path: str | None) -> Engine:
         raise CongvanError("ocr.unavailable",
                            f"Tesseract has no Vietnamese model ('{LANG}'): {INSTALL_HINT}", path)
     first = version.split("\n", 1)[0].split()
-    return Engine(command, first[1] if len(first) > 1 else "unknown")
+    return Engine(command, first[1] if len(first) > 1 else "unknown", frozenset(langs.split()))
 
 
 def _run(args: list[str], timeout: float):
@@ -301,8 +304,8 @@ def reread(image: Image.Image, lines: list[list[Box]], path: str | None = None
 
     weak = [b for line in lines for b in line
             if 0 <= b.conf < REREAD_BELOW and _CODE_LIKE.search(b.text)][:REREAD_MAX]
-    if not weak:
-        return lines
+    if not weak or not set(REREAD_LANG.split("+")) <= engine(path).langs:
+        return lines   # no English model (Debian: tesseract-ocr-eng): keep the first reading
     pad, tight = 10, 2
     crops, slots, y = [], [], pad
     for box in weak:

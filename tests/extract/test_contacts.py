@@ -70,3 +70,7 @@ def test_model_finds_a_name_the_rules_cannot_see():
                           "Đạo, điện thoại 0912345679.\n\nNơi nhận:\n- Lưu: VT.\n")
     assert [(c.name, c.phones) for c in record.contacts] == [("Nguyễn Thị Hoa",
                                                              ["+84912345678"])]
+
+
+def test_honorific_before_a_position_is_not_a_name():
+    assert contacts_of("Liên hệ đồng chí Phó Giám đốc Sở, điện thoại 0912345678.") == []

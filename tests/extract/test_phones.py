@@ -93,6 +93,8 @@ def test_classify(digits, expected):
     ("SĐT: 069.2.834.167", ["+84692834167"]),          # police network, not in libphonenumber
     ("Tổng đài hỗ trợ: 1900 0368", ["+8419000368"]),
     ("không muộn hơn 069", []),
+    ("ĐT: 0945 - 713 - 662.", ["+84945713662"]),           # spaced hyphens inside a number
+    ("giai đoạn 2021 - 2025", []),
 ])
 def test_networks_and_switchboards(text, expected):
     assert [c.value for c in find_phones(text, 0, len(text)) if c.value] == expected

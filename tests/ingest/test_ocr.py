@@ -123,6 +123,14 @@ def test_border_is_found_and_whitened(short_letter):
     assert ocr.border_mask(np.asarray(short_letter.clean[0])[::8, ::8] < 128) is None
 
 
+def test_thin_strokes_tells_renderings_from_scans(long_letter):
+    assert ocr.thin_strokes(long_letter.clean[0])
+    assert not ocr.thin_strokes(long_letter.scanned[0])
+    assert not ocr.thin_strokes(long_letter.clean[0].convert("1").convert("L"))  # bi-level
+    thick = np.asarray(ocr.thicken(long_letter.clean[0]))
+    assert (thick < 128).sum() > 1.3 * (np.asarray(long_letter.clean[0]) < 128).sum()
+
+
 @pytest.mark.parametrize("mode", ["RGB", "RGBA", "P", "1", "I;16", "L"])
 def test_to_gray_takes_every_mode(page, mode):
     small = page.resize((page.width // 8, page.height // 8))
@@ -250,3 +258,16 @@ def test_reread_unsure_codes(typed, misread, conf, expected):
     image, (x0, top, x1, bottom) = _typed(typed)
     before = [[Box(x0, top, x1, bottom, misread, conf)]]
     assert ocr.reread(image, before)[0][0].text == expected
+
+
+def test_reread_needs_the_english_model(tmp_path, monkeypatch):
+    _fake_tesseract(tmp_path, "vie")                   # no eng: reread must not run
+    monkeypatch.setenv("PATH", str(tmp_path))
+    image, (x0, top, x1, bottom) = _typed("54/2015/TT-BYT")
+    lines = [[Box(x0, top, x1, bottom, "54/2015/TT1-BYTT", 40.0)]]
+    assert ocr.reread(image, lines) == lines
+    tmp2 = tmp_path / "with-eng"                       # with it, the stand-in answers "1"
+    tmp2.mkdir()
+    _fake_tesseract(tmp2, "vie\\neng")
+    monkeypatch.setenv("PATH", str(tmp2))
+    assert ocr.reread(image, lines)[0][0].text == "1"
