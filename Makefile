@@ -5,9 +5,11 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# System packages: Tesseract with its Vietnamese model (OCR), fonts to render test pages,
-# antiword for legacy .doc files, python3-venv for the virtual environment.
-APT_PACKAGES := tesseract-ocr tesseract-ocr-vie fonts-dejavu-core antiword python3-venv
+# System packages: Tesseract with its Vietnamese (and English, for re-reading numbers)
+# models; antiword for legacy .doc files and LibreOffice Writer for the .doc/.rtf it cannot
+# read; Times-like and DejaVu fonts to render the test pages; python3-venv.
+APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng antiword \
+	libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install system-deps clean-processed bench

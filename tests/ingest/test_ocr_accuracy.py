@@ -21,8 +21,9 @@ from pipeline.evaluate import Score, score_document
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLD = ROOT / "tests" / "gold"
-# Measured with these letters (benchmarks/bench_ocr.py, Tesseract 5.3.0 vie): scanned
-# 0.97-1.00 against text 1.00. The floor leaves room for other Tesseract builds.
+# Measured (Tesseract 5.3.0, vie): these 4 letters scanned 0.963 against text 1.000; all 16
+# letters with gold (benchmarks/bench_ocr.py --f1) scanned 0.958, clean 0.952, text 0.999.
+# The floor leaves room for other Tesseract builds and for changes in the extractors.
 SCANNED_FLOOR = 0.90
 MAX_GAP_TO_TEXT = 0.05
 
@@ -63,6 +64,5 @@ def test_scanned_letters_keep_their_fields(tmp_path):
         assert scanned[letter.stem]["source"]["kind"] == "pdf-scan"
     f1_text, _ = micro_f1(text)
     f1_scan, score = micro_f1(scanned)
-    lost = [e for e in score.errors]
-    assert f1_scan >= SCANNED_FLOOR, lost
-    assert f1_scan >= f1_text - MAX_GAP_TO_TEXT, lost
+    assert f1_scan >= SCANNED_FLOOR, score.errors
+    assert f1_scan >= f1_text - MAX_GAP_TO_TEXT, score.errors
