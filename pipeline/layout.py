@@ -86,7 +86,7 @@ BODY_OPENERS = re.compile(r"^\s*(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+ng
 NOI_NHAN = re.compile(r"^\W*Noi\s+nhan\s*[:;.]?", re.IGNORECASE)
 SUBJECT_PREFIX = re.compile(r"^\s*(?:V/v|V/V|v/v|Vv|V\.v|Về\s+việc|Về)\b\s*[:.]?\s*")
 PLACE_DATE = re.compile(r"""
-    (?<![\w/-])(?P<place>(?:(?:TP|Tp)\.\s*)?[^\W\d_]+\.?(?:\s+[^\W\d_]+){0,5})
+    (?<![\w/-])(?P<place>(?:(?:TP|Tp)\.[ ]?)?[^\W\d_]+\.?(?:[ ][^\W\d_]+){0,5})  # not across a column gap
     \s*,\s*
     (?P<date>ngay\b[\s.…_\d]*thang\b[\s.…_\d]*nam\b\s*[\d.…_]*)
     """, re.VERBOSE | re.IGNORECASE)

@@ -7,6 +7,7 @@ is a mistake). A candidate with a ``problem`` becomes a warning, never a value.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -74,6 +75,11 @@ def _merge_references(cands: list[Candidate]) -> list[Candidate]:
                                                       or merged[k].value.get("symbol")))]
 
 
+def _joined_lines(text: str) -> str:
+    """``text`` with each single line break inside a paragraph turned into a space."""
+    return re.sub(r"(?<=\S)[ \t]*\n(?=[ \t]*[^\s\-–+•])", lambda m: " " * len(m.group()), text)
+
+
 def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]:
     """All record fields of one normalized letter, and the warnings raised on the way."""
     from pipeline.extract import dates, deadlines, phones, references, web
@@ -118,13 +124,17 @@ def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]
     if sig:
         out["signer"] = _item(schema.Signer, sig, text)
 
+    # Running text wraps inside a date, a number or a citation ("trước ngày\n15/7/2025"),
+    # always so in PDF and OCR text: the body extractors read lines joined by a space. One
+    # character for one, so every span still indexes ``text``.
+    flat = _joined_lines(text)
     own = f"{number.value['number'] or ''}/{symbol}" if number else None
     body_start, body_end = layout.body
-    refs = [c for c in references.find_references(text, 0, len(text), own=own)
+    refs = [c for c in references.find_references(flat, 0, len(flat), own=own)
             if _keep(c, warnings)]
     out["references"] = [_item(schema.Reference, c, text) for c in _merge_references(refs)]
 
-    dls = [c for c in deadlines.find_deadlines(text, body_start, body_end, issued=issued_iso)
+    dls = [c for c in deadlines.find_deadlines(flat, body_start, body_end, issued=issued_iso)
            if _keep(c, warnings)]
     seen_due: set = set()
     out["deadlines"] = []
@@ -136,11 +146,11 @@ def build_fields(text: str) -> tuple[dict[str, Any], list[schema.RecordWarning]]
 
     # An impossible date anywhere (a cited document's "31/02/2024") is worth a warning.
     reported = {w.span for w in warnings}
-    for c in dates.find_dates(text, 0, len(text)):
+    for c in dates.find_dates(flat, 0, len(flat)):
         if c.problem and (c.start, c.end) not in reported:
             _keep(c, warnings)
 
-    out["phones"] = _unique(c.value for c in phones.find_phones(text, 0, len(text))
+    out["phones"] = _unique(c.value for c in phones.find_phones(flat, 0, len(flat))
                             if _keep(c, warnings))
     out["emails"] = _unique(c.value for c in web.find_emails(text, 0, len(text))
                             if _keep(c, warnings))

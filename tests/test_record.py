@@ -123,3 +123,16 @@ def test_legacy_encoded_letter_reads_the_same(tmp_path):
     assert any(w.code == "encoding.legacy" for w in record.warnings)
     assert (record.number.symbol, record.place, record.signer.name) == (
         "UBND-VP", "Huế", "Lê Quang Huy")
+
+
+def test_values_wrapped_over_a_line_break():
+    """PDF and OCR text wraps anywhere: a deadline, a phone, a citation broken by a line
+    break are still read, with spans into the text as it is."""
+    record = extract_text("Số: 3/UBND-VP\nHuế, ngày 02 tháng 7 năm 2025\n\nKính gửi: Các phòng.\n\n"
+                          "Thực hiện Nghị định số\n30/2020/NĐ-CP, đề nghị gửi báo cáo trước ngày\n"
+                          "15/7/2025. Liên hệ: ông Lê Văn Bình, điện thoại +84 24\n3825 1234.\n")
+    assert [d.due for d in record.deadlines] == ["2025-07-15"]
+    assert record.phones == ["+842438251234"]
+    assert [(r.number, r.symbol) for r in record.references] == [("30", "2020/NĐ-CP")]
+    (d,) = record.deadlines
+    assert record.text[d.span[0]:d.span[1]] == d.raw and "\n" in d.raw
