@@ -59,15 +59,28 @@ def find_recipients(layout: Layout) -> Iterator[Candidate]:
                             1.0, "recipients.list")
 
 
+# OCR confusions the fixed forms of a Nơi nhận list let us undo: "Lưu: VI, KHTC" is the
+# decree's "Lưu: VT, ..." (văn thư), and a ";" inside an item before a small word was a ",".
+ARCHIVE_VT = re.compile(r"^(Lưu\s*:\s*)(?:VI|V1|VF|VE|VTF|YT)(?=\s*[,;.]|\s*$)")
+INNER_SEMICOLON = re.compile(r";,?(?=\s+[a-zđà-ỹ])")
+
+
+def _undo_ocr(name: str) -> str:
+    name = ARCHIVE_VT.sub(r"\1VT", name)
+    if name.startswith("Lưu"):
+        return name.replace(";", ",")
+    return INNER_SEMICOLON.sub(",", name)
+
+
 def find_distribution(layout: Layout) -> Iterator[Candidate]:
     for item in _items(layout.distribution):
         if not item.text:
             continue
-        name, purpose = item.text, None
-        m = PURPOSE.search(item.text)
+        name, purpose = _undo_ocr(item.text), None
+        m = PURPOSE.search(name)
         if m:
             purpose = " ".join((m.group("goal") or m.group("bare")).split())
-            name = item.text[: m.start()].rstrip(TRAILING)
+            name = name[: m.start()].rstrip(TRAILING)
         if name:
             yield Candidate("distribution", item.start, item.end,
                             {"name": " ".join(name.split()), "purpose": purpose},

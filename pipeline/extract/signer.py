@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from pipeline.extract.base import Candidate
 from pipeline.layout import Layout, Piece, _prefix_pattern, is_upper_line
+from pipeline.normalize import fold
 from pipeline.resources import load_lines
 
 # Lines inside the block that are neither position nor name.
@@ -34,6 +35,21 @@ def _title_starts() -> tuple[str, ...]:
     return tuple(sorted(load_lines("layout/titles.txt"), key=len, reverse=True))
 
 
+@lru_cache(maxsize=1)
+def _folded_titles() -> tuple[str, ...]:
+    # OCR drops marks in capitals ("PHÓ VU TRƯỞNG"); only titles of two words and more are
+    # matched without marks, as one word alone is too alike a name ("TRƯỞNG", "Trương").
+    return tuple(fold(t) for t in _title_starts() if " " in t)
+
+
+def starts_with_title(text: str) -> bool:
+    up = re.sub(r"^Q\.\s*", "", text.upper())  # "Q. GIÁM ĐỐC": an acting director
+    if any(up == t or up.startswith(t + " ") for t in _title_starts()):
+        return True
+    up = fold(up)
+    return any(up == t or up.startswith(t + " ") for t in _folded_titles())
+
+
 def looks_like_name(text: str) -> bool:
     """The shape of a person's name: 2-6 capitalised words, no digits, not a title."""
     words = text.split()
@@ -45,11 +61,6 @@ def looks_like_name(text: str) -> bool:
 def is_person_name(text: str) -> bool:
     """'Phạm Việt Hùng' or 'PHẠM VIỆT HÙNG': a name's shape and a known family name."""
     return looks_like_name(text) and text.split()[0].casefold() in _surnames()
-
-
-def starts_with_title(text: str) -> bool:
-    up = re.sub(r"^Q\.\s*", "", text.upper())  # "Q. GIÁM ĐỐC": an acting director
-    return any(up == t or up.startswith(t + " ") for t in _title_starts())
 
 
 @lru_cache(maxsize=1)

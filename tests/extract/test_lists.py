@@ -45,3 +45,15 @@ def test_distribution(block, items):
 def test_distribution_beside_signature(interleaved):
     assert [c.value["name"] for c in find_distribution(interleaved)] == [
         "Như trên", "Giám đốc Sở", "Lưu: VT, KHTC"]
+
+
+@pytest.mark.parametrize("item,name", [
+    ("- Lưu: VI, QLNS.", "Lưu: VT, QLNS"),           # OCR reads the decree's "VT" as "VI"
+    ("- Lưu: VT; KT.", "Lưu: VT, KT"),
+    ("- CT; các PCT UBND quận;", "CT, các PCT UBND quận"),
+    ("- Các sở, ban, ngành; UBND các quận;", "Các sở, ban, ngành; UBND các quận"),
+    ("- Vietinbank (VI) chi nhánh;", "Vietinbank (VI) chi nhánh"),
+])
+def test_distribution_undoes_ocr_confusions(item, name):
+    block = f"Kính gửi: Sở Y tế.\n\nNội dung.\n\nNơi nhận:\n{item}\n\nGIÁM ĐỐC\n\nLê Văn Tám"
+    assert [c.value["name"] for c in find_distribution(layout_of(block))] == [name]

@@ -56,3 +56,10 @@ def test_model_reads_a_name_the_rules_cannot():
                        "on_behalf": "KT. CHỦ TỊCH"}
     (c,) = find_signer(layout)
     assert (c.value["name"], c.value["position"]) == (None, "PHÓ CHỦ TỊCH")
+
+
+def test_position_read_without_its_marks():
+    (c,) = find_signer(layout_of(BODY + "TL. BỘ TRƯỞNG\nKT. VỤ TRƯỞNG VỤ PHÁP CHẾ\n"
+                                 "PHÓ VU TRƯỞNG\n\nTrương Văn Hòa"))
+    assert (c.value["position"], c.value["on_behalf"]) == (
+        "PHÓ VU TRƯỞNG", "TL. BỘ TRƯỞNG KT. VỤ TRƯỞNG VỤ PHÁP CHẾ")
