@@ -418,13 +418,19 @@ def _zone_bottom(layout: Layout, lines: list[Piece], top: int) -> None:
                 dist.append(c)
             elif split_col is not None and c.col >= 20:
                 sig.append(c)
-            elif in_list and (not dist or _continues(dist[-1].text, c.text)):
-                dist.append(c)
+            elif in_list and (not dist or _continues(dist[-1].text, c.text)
+                              or _ends_item(c.text)):
+                dist.append(c)  # a wrapped item, or an item whose bullet OCR dropped
             else:
                 in_list = False
                 sig.extend(cols)
     layout.distribution = dist
     layout.signature = sig
+
+
+def _ends_item(text: str) -> bool:
+    """'UBND tỉnh (báo cáo);': an item of a list, even without its bullet."""
+    return text.rstrip().endswith((";", ".")) and not is_upper_line(text)
 
 
 def _continues(prev: str, text: str) -> bool:

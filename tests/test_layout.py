@@ -89,3 +89,12 @@ def test_fixed_words_survive_ocr(noi, kinh, date):
                        "CHỦ TỊCH\n\nLê Văn Tám\n")
     assert len(layout.recipients) == 2 and len(layout.distribution) == 2
     assert [c.value for c in find_place_date(layout)] == ["Huế", "2025-06-05"]
+
+
+def test_noi_nhan_items_whose_bullets_were_lost():
+    layout = layout_of("Kính gửi: Sở Y tế.\n\nNội dung.\n\nNơi nhận:\n- Như trên;\n"
+                       "UBND tỉnh (báo cáo);\nGiám đốc, các PGĐ Sở;\nLưu: VT, ĐĐ.\n\n"
+                       "GIÁM ĐỐC\n\nTrịnh Văn Khoa\n")
+    assert [p.text for p in layout.distribution] == [
+        "- Như trên;", "UBND tỉnh (báo cáo);", "Giám đốc, các PGĐ Sở;", "Lưu: VT, ĐĐ."]
+    assert [p.text for p in layout.signature] == ["GIÁM ĐỐC", "Trịnh Văn Khoa"]
