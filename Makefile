@@ -12,17 +12,20 @@ APT_PACKAGES := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng antiword \
 	libreoffice-writer-nogui fonts-liberation2 fonts-dejavu-core python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install system-deps clean-processed bench
+.PHONY: run test install install-test system-deps clean-processed bench
 
 run: install
 	$(BIN)/congvan extract data/raw --out data/processed
 
-test: install
+test: install-test
 	@$(BIN)/python -m pytest -q; rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests: that is a failure" >&2; exit 1; fi; \
 	exit $$rc
 
 install: system-deps $(VENV)/.installed
+
+# The tests also need the dev tools and the optional Ray engine (its test compares engines).
+install-test: install $(VENV)/.installed-test
 
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -36,7 +39,11 @@ system-deps:
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[dev]'
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[dev,ray]'
 	touch $@
 
 bench: install
