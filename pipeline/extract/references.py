@@ -188,7 +188,27 @@ def _issued_before(text: str, kind_start: int, start: int):
 
 
 def _symbol(m: re.Match[str]) -> str:
-    return re.sub(r"\s+", "", m["symbol"])
+    return _repair_type(re.sub(r"\s+", "", m["symbol"]))
+
+
+@cache
+def _abbreviations() -> frozenset[str]:
+    return frozenset(abbr for _, abbr, *_ in _doc_types() if abbr)
+
+
+def _repair_type(symbol: str) -> str:
+    """OCR reads T as I in a symbol ("54/2015/TI-BYT"): a type abbreviation that is no
+    abbreviation of Phụ lục III, but is one with I read as T, is repaired ("TT-BYT")."""
+    parts = re.split(r"([/-])", symbol)
+    for i, part in enumerate(parts):
+        if part.isdigit() or part in "/-":
+            continue
+        if part not in _abbreviations() and "I" in part:
+            fixed = part.replace("I", "T")
+            if fixed in _abbreviations():
+                parts[i] = fixed
+        break  # only the first group after the year names the type
+    return "".join(parts)
 
 
 def _problem(text: str, m: re.Match[str]) -> tuple[str, str] | None:

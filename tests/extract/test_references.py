@@ -160,3 +160,12 @@ def test_symbols_with_dots_and_titles_with_numbers(text, number, symbol):
     refs = [c.value for c in find_references(text)]
     assert {(r["number"], r["symbol"]) for r in refs} == {(number, symbol)}
     assert all(r["title"] is None for r in refs)
+
+
+@pytest.mark.parametrize("text,symbol", [
+    ("Căn cứ Thông tư số 54/2015/TI-BYT ngày 28/12/2015 của Bộ Y tế;", "2015/TT-BYT"),
+    ("Thực hiện Công văn số 12/TIr-STC của Sở Tài chính;", "TTr-STC"),
+    ("Theo Công văn số 12/VIN-KT của Vingroup;", "VIN-KT"),       # not a type: left alone
+])
+def test_ocr_t_read_as_i_in_a_type_abbreviation(text, symbol):
+    assert [c.value["symbol"] for c in find_references(text)] == [symbol]
