@@ -61,12 +61,13 @@ def find_recipients(layout: Layout) -> Iterator[Candidate]:
 
 # OCR confusions the fixed forms of a Nơi nhận list let us undo: "Lưu: VI, KHTC" is the
 # decree's "Lưu: VT, ..." (văn thư), and a ";" inside an item before a small word was a ",".
-ARCHIVE_VT = re.compile(r"^(Lưu\s*:\s*)(?:VI|V1|VF|VE|VTF|YT)(?=\s*[,;.]|\s*$)")
+ARCHIVE_VT = re.compile(r"^(Lưu\s*:\s*)(?:VT|VI|V1|VF|VE|VTF|YT)(?:(?=\s*[,;.]|\s*$)|\s+(?=[A-ZĐ]))")
 INNER_SEMICOLON = re.compile(r";,?(?=\s+[a-zđà-ỹ])")
 
 
 def _undo_ocr(name: str) -> str:
-    name = ARCHIVE_VT.sub(r"\1VT", name)
+    name = ARCHIVE_VT.sub(lambda m: m.group(1) + ("VT, " if m.group(0)[-1:].isspace() else "VT"),
+                          name)
     if name.startswith("Lưu"):
         return name.replace(";", ",")
     return INNER_SEMICOLON.sub(",", name)

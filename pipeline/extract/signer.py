@@ -50,6 +50,16 @@ def starts_with_title(text: str) -> bool:
     return any(up == t or up.startswith(t + " ") for t in _folded_titles())
 
 
+def _with_marks(position: str) -> str:
+    """'PHÓ VU TRƯỞNG' -> 'PHÓ VỤ TRƯỞNG': a title OCR read without some of its marks is
+    written as the titles list writes it; the rest of the position stays as read."""
+    folded = fold(position)
+    for title in _title_starts():
+        if " " in title and (folded == fold(title) or folded.startswith(fold(title) + " ")):
+            return title + position[len(title):]
+    return position
+
+
 def looks_like_name(text: str) -> bool:
     """The shape of a person's name: 2-6 capitalised words, no digits, not a title."""
     words = text.split()
@@ -118,7 +128,7 @@ def find_signer(layout: Layout, people=None) -> Iterator[Candidate]:
         first_prefixed = [i for i, p in enumerate(upper) if prefix.match(p.text)]
         pos_i = len(upper) if first_prefixed else 0
     on_behalf = " ".join(" ".join(p.text.split()) for p in upper[:pos_i]) or None
-    position = " ".join(" ".join(p.text.split()) for p in upper[pos_i:]) or None
+    position = _with_marks(" ".join(" ".join(p.text.split()) for p in upper[pos_i:])) or None
     if on_behalf and not prefix.match(on_behalf):
         # Capitals above the position without TM./KT./TL.: part of the position.
         position = " ".join(filter(None, [on_behalf, position]))

@@ -57,3 +57,8 @@ def test_distribution_beside_signature(interleaved):
 def test_distribution_undoes_ocr_confusions(item, name):
     block = f"Kính gửi: Sở Y tế.\n\nNội dung.\n\nNơi nhận:\n{item}\n\nGIÁM ĐỐC\n\nLê Văn Tám"
     assert [c.value["name"] for c in find_distribution(layout_of(block))] == [name]
+
+
+def test_archive_item_without_its_comma():
+    block = "Kính gửi: Sở Y tế.\n\nNội dung.\n\nNơi nhận:\n- Lưu: VI CĐS.\n\nGIÁM ĐỐC\n\nLê Văn Tám"
+    assert [c.value["name"] for c in find_distribution(layout_of(block))] == ["Lưu: VT, CĐS"]

@@ -62,4 +62,4 @@ def test_position_read_without_its_marks():
     (c,) = find_signer(layout_of(BODY + "TL. BỘ TRƯỞNG\nKT. VỤ TRƯỞNG VỤ PHÁP CHẾ\n"
                                  "PHÓ VU TRƯỞNG\n\nTrương Văn Hòa"))
     assert (c.value["position"], c.value["on_behalf"]) == (
-        "PHÓ VU TRƯỞNG", "TL. BỘ TRƯỞNG KT. VỤ TRƯỞNG VỤ PHÁP CHẾ")
+        "PHÓ VỤ TRƯỞNG", "TL. BỘ TRƯỞNG KT. VỤ TRƯỞNG VỤ PHÁP CHẾ")
