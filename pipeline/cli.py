@@ -28,9 +28,10 @@ output folder (--out DIR):
   extracted once; the other paths are "duplicate" in the manifest, with a copy of the record.
 
 exit status:
-  0  every input was extracted (ok or partial)
+  0  every input was extracted (ok or partial), or is a file type congvan does not read
+     (recorded as "unsupported" in the manifest and the summary)
   2  usage error
-  3  some inputs failed (unreadable, empty, unsupported, ...): see manifest.csv
+  3  some inputs failed (unreadable, empty, corrupt, ...): see manifest.csv
 """
 
 

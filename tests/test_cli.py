@@ -84,6 +84,16 @@ def test_exit_3_when_some_inputs_fail(tmp_path, capsys):
     assert "0 done now (0 extracted), 9 already done" in capsys.readouterr().err
 
 
+def test_unsupported_files_are_recorded_but_do_not_fail_the_batch(tmp_path, capsys):
+    """A folder of letters with other files beside them (gold JSON, sidecars) exits 0."""
+    write_letters(tmp_path / "in", 2)
+    (tmp_path / "in" / "notes.json").write_text("{}", encoding="utf-8")
+    assert main(["extract", str(tmp_path / "in"), "--out", str(tmp_path / "out"), "-q"]) == 0
+    assert "2 ok, 1 unsupported" in capsys.readouterr().err
+    statuses = (tmp_path / "out" / "manifest.csv").read_text(encoding="utf-8")
+    assert ",unsupported," in statuses
+
+
 def test_format_json_prints_one_pretty_record(tmp_path, capsys):
     path = tmp_path / "cv.txt"
     path.write_text(letter(3), encoding="utf-8")
