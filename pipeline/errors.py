@@ -14,14 +14,10 @@ WARNING_CODES: dict[str, str] = {
     "ocr.layer_replaced": "a PDF text layer was unusable and the page was OCR'd",
     "text.empty": "no text could be read from the document",
     "number.malformed": "the document symbol does not follow NĐ 30/2020 Phụ lục III",
-    "number.missing": "no 'Số:' line was found",
     "date.invalid": "a date that cannot exist (e.g. 31/02) was left out",
-    "date.missing": "the place-and-date line was not found",
     "deadline.before_issued": "a deadline earlier than the issue date was left out",
     "phone.invalid": "a string that cannot be a Vietnamese phone number was left out",
     "email.invalid": "an invalid e-mail address was left out",
-    "signer.missing": "no signature block was found",
-    "subject.missing": "no trích yếu (V/v) was found",
 }
 
 

@@ -199,6 +199,16 @@ def _find_number(lines: list[Piece], limit: int) -> tuple[int, Piece] | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    return frozenset(p.casefold() for p in load_lines("layout/provinces.txt"))
+
+
+def is_place(name: str) -> bool:
+    """'Hà Nội', 'Nghệ An': a province or city (before and after the 2025 merger)."""
+    return name.casefold() in _places()
+
+
 def place_words(place: str) -> int:
     """Offset where the place name starts: its words are capitalised ("Hà Nội",
     "TP. Hồ Chí Minh", "Thành phố Huế"), words before them belong to something else."""
@@ -467,5 +477,3 @@ def _find_signature_start(lines: list[Piece], begin: int, end: int) -> int | Non
             return j + 1
     return None
 
-
-bullet_text = BULLET

@@ -16,7 +16,7 @@ from functools import lru_cache
 from pipeline.extract.base import Candidate
 from pipeline.extract.signer import (is_person_name, looks_like_name, starts_with_title,
                                      strip_name_prefix)
-from pipeline.layout import UPPER, Layout
+from pipeline.layout import UPPER, Layout, is_place
 from pipeline.resources import load_lines
 
 CUE = re.compile(r"liên\s+hệ|liên\s+lạc|đầu\s+mối|điện\s+thoại|email|e-mail|\bĐT\b|\bSĐT\b"
@@ -53,15 +53,11 @@ def _titled_name_pattern() -> re.Pattern:
                           "|".join(map(re.escape, titles)), NAME))
 
 
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    return frozenset(p.casefold() for p in load_lines("layout/provinces.txt"))
-
 
 def _plausible_titled_name(name: str) -> bool:
     """A name found after a position alone: not a place, and 3+ words or a known family
     name first ("Hà Nội" is a place; "Y Đhăm Êban" and "Cầm Thị Ngọc Ánh" are people)."""
-    if name.casefold() in _places():
+    if is_place(name):
         return False
     return len(name.split()) >= 3 or is_person_name(name)
 
@@ -113,7 +109,7 @@ def _with_model_names(text: str, names: list[tuple[int, int, str]],
     out = list(names)
     for c in found:
         name = strip_name_prefix(c.value)
-        if c.field != "PER" or not looks_like_name(name) or name.casefold() in _places():
+        if c.field != "PER" or not looks_like_name(name) or is_place(name):
             continue
         if ADDRESS_BEFORE.search(text, max(0, c.start - 12), c.start):
             continue

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 
 from pipeline.extract.base import Candidate
-from pipeline.layout import LOWER, UPPER, Layout, Piece
+from pipeline.layout import LOWER, UPPER, Layout, Piece, is_place
 from pipeline.resources import load_lines, load_tsv
 
 CONNECTORS = {"và", "các", "tại", "thuộc"}
@@ -189,14 +189,10 @@ def _trim(text: str, start: int, end: int) -> int:
         if word[0].isupper() or word in LOCALITY_WORDS:
             continue
         for n in (2, 3, 4):
-            if i >= n and " ".join(w.group() for w in words[i - n:i]).casefold() in _places():
+            if i >= n and is_place(" ".join(w.group() for w in words[i - n:i])):
                 return start + words[i - 1].end()
     return end
 
-
-@lru_cache(maxsize=1)
-def _places() -> frozenset[str]:
-    return frozenset(p.casefold() for p in load_lines("layout/provinces.txt"))
 
 
 def _grow(text: str, start: int, end: int, limit: int, code: str) -> int:
